@@ -1,0 +1,1 @@
+"""Hyperion: a big-data pipeline over Disney-family animated films."""
