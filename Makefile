@@ -1,0 +1,84 @@
+# Hyperion: one entry point for people and CI. `make help` lists the targets.
+# Every recipe calls a numbered script or a Python module; nothing here holds logic of its own.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+# docker when an engine answers, local otherwise; override with RUNTIME=local or RUNTIME=docker.
+RUNTIME ?= $(shell scripts/detect_runtime.sh)
+
+.PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data \
+        bench bench-stack bench-data clean-runtime
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+install: ## create .venv, install pinned Python packages and check Java, Maven (idempotent)
+	@scripts/00_install.sh
+
+fetch: install ## download the local runtime's artifacts from Maven Central into the cache
+	@$(PYTHON) scripts/stack.py fetch
+
+up: install ## start the stack (RUNTIME=docker|local) and wait until every service is healthy
+ifeq ($(RUNTIME),docker)
+	docker compose up -d --wait
+else
+	@$(PYTHON) scripts/stack.py up
+endif
+
+down: ## stop what `make up` started
+ifeq ($(RUNTIME),docker)
+	docker compose down
+else
+	@$(PYTHON) scripts/stack.py down
+endif
+
+status: ## table of services, ports, pids and health
+ifeq ($(RUNTIME),docker)
+	docker compose ps
+else
+	@$(PYTHON) scripts/stack.py status
+endif
+
+logs: ## follow the service logs (SERVICES="kafka trino" to choose)
+ifeq ($(RUNTIME),docker)
+	docker compose logs --follow $(SERVICES)
+else
+	@$(PYTHON) scripts/stack.py logs $(SERVICES)
+endif
+
+demo: install validate-data up ## install, start the stack, and show its status
+	@echo "runtime: $(RUNTIME)"
+	@$(MAKE) --no-print-directory status RUNTIME=$(RUNTIME)
+
+validate-data: install ## check data/ against its schemas, references and coverage targets
+	@$(PYTHON) scripts/validate_data.py --coverage
+
+lint: install ## ruff, ShellCheck and the Compose file schema
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/shellcheck scripts/*.sh .ci/run $$(find deploy docker -name '*.sh')
+	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+test: install lint validate-data ## every test; starts the local stack for the integration tests if none runs
+	@$(PYTHON) -m pytest tests
+
+test-unit: install ## tests that need no services
+	@$(PYTHON) -m pytest tests -m "not integration and not e2e"
+
+test-integration: install ## tests against the stack (started if needed)
+	@$(PYTHON) -m pytest tests -m "integration"
+
+bench: bench-stack bench-data ## every benchmark; figures go to docs/benchmarks.md by hand, with the date
+
+bench-stack: install ## seconds for make up (warm and cold cache) and the stack's peak memory
+	@$(PYTHON) bench/bench_stack.py
+
+bench-data: install ## box-office generator rows/s and memory at 1M and 10M rows
+	@$(PYTHON) bench/bench_generator.py
+
+clean-runtime: down ## delete the local runtime's data and logs (not the artifact cache)
+	rm -rf .runtime

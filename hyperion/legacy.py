@@ -1,0 +1,622 @@
+"""Importer for source files kept in the original author's legacy layout.
+
+Reads a directory of legacy JSON files (recursively), detects each file's layout from its structure,
+and turns it into Hyperion's canonical records: films in the catalog shape and character appearances in
+the character-file shape plus ``film_id``. What is not a film (games, TV series, soundtracks, awards,
+shorts, collection summaries) is set aside with a reason; files that are not valid JSON or whose layout is
+unknown are rejected with a reason naming the file. Nothing is guessed: a character whose group is not a
+film is attributed only on evidence, and set aside when there is none.
+
+A *record* is one data entry of a source file: one character entry (an element of a ``characters``
+list), one award, one short, one soundtrack entry, or one file entry of a collection summary. A file that
+cannot be read as JSON or has an unknown layout counts as one rejected record. Every record read is
+accepted, set aside or rejected, and ``ReconciliationReport`` checks that identity.
+
+``iter_legacy_records`` yields the raw, per-file stream (with source file and JSON path on every item) for
+the Kafka producer; ``import_legacy_directory`` consumes it, deduplicates across files and builds the
+report. Both are pure apart from reading files. The layouts are described in docs/legacy-import.md.
+Record types and the report live in hyperion.legacy_records, layout detection and film matching in
+hyperion.legacy_layout; this module re-exports the public names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hyperion.legacy_layout import (
+    COMPUTER_ANIMATION_STUDIOS,
+    FilmCandidate,
+    detect_layout,
+    films_matching_text,
+    films_mentioned,
+    films_named_in_key,
+    films_of_voice_tags,
+    franchise_for,
+    key_tokens,
+    match_group_to_film,
+    medium_of_collection,
+    medium_of_group,
+    normalize_animation_type,
+    normalize_release_type,
+    parse_listed_film,
+    studio_id_from_text,
+    studio_of_file,
+)
+from hyperion.legacy_records import (
+    ATTRIBUTION_CATEGORY,
+    ATTRIBUTION_CATEGORY_NAMES,
+    ATTRIBUTION_DESCRIPTION,
+    ATTRIBUTION_FILE,
+    ATTRIBUTION_FILMS_FIELD,
+    ATTRIBUTION_FIRST_APPEARANCE,
+    ATTRIBUTION_SINGLE_FILM,
+    ATTRIBUTION_VOICE_TAGS,
+    LAYOUT_AWARD_LIST,
+    LAYOUT_CATEGORIZED,
+    LAYOUT_GROUPED,
+    LAYOUT_REJECTED,
+    LAYOUT_SHORT_LIST,
+    LAYOUT_SINGLE_FILM,
+    LAYOUT_SINGLE_GAME,
+    LAYOUT_SOUNDTRACK_LIST,
+    LAYOUT_SUMMARY,
+    REASON_AWARDS,
+    REASON_INVALID_JSON,
+    REASON_MALFORMED,
+    REASON_NO_EVIDENCE,
+    REASON_SHORT,
+    REASON_SOUNDTRACK,
+    REASON_SUMMARY,
+    FileRead,
+    LegacyAppearance,
+    LegacyFilm,
+    LegacyImportError,
+    LegacyImportResult,
+    LegacyRecord,
+    ReconciliationError,
+    ReconciliationReport,
+    RejectedRecord,
+    SetAsideRecord,
+    SourceLocation,
+)
+from hyperion.normalize import (
+    character_id_from_name,
+    normalize_gender,
+    normalize_role,
+    normalize_species,
+    parse_voice_credits,
+    slugify,
+)
+
+__all__ = [
+    "FileRead",
+    "LegacyAppearance",
+    "LegacyFilm",
+    "LegacyImportError",
+    "LegacyImportResult",
+    "LegacyRecord",
+    "ReconciliationError",
+    "ReconciliationReport",
+    "RejectedRecord",
+    "SetAsideRecord",
+    "SourceLocation",
+    "detect_layout",
+    "import_legacy_directory",
+    "iter_legacy_records",
+    "studio_id_from_text",
+]
+
+logger = logging.getLogger(__name__)
+
+_CHARACTER_FILM_FIELDS = ("films", "appears_in", "appearances", "film_appearances", "movies")
+_FIRST_APPEARANCE_FIELDS = ("first_appearance", "debut", "first_film")
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading one file
+
+
+def _path_key(path: str, key: str) -> str:
+    return f"{path}.{key}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else f"{path}[{json.dumps(key)}]"
+
+
+@dataclass
+class _FileContext:
+    source_file: str
+    studio_id: str | None
+    franchise: str | None
+    release_type: str | None
+    animation_type: str | None
+
+
+def _film_record(candidate: FilmCandidate, context: _FileContext) -> LegacyFilm:
+    animation_type = candidate.animation_type or context.animation_type
+    if animation_type is None and context.studio_id in COMPUTER_ANIMATION_STUDIOS:
+        animation_type = "computer"
+    return LegacyFilm(
+        film_id=slugify(candidate.title),
+        title=candidate.title,
+        release_year=candidate.year,
+        studio_id=context.studio_id,
+        franchise=franchise_for(context.franchise, candidate.title),
+        directors=list(candidate.directors),
+        release_type=candidate.release_type or context.release_type,
+        animation_type=animation_type,
+        source=SourceLocation(context.source_file, candidate.json_path),
+    )
+
+
+def _enrich(candidate: FilmCandidate, metadata: dict[str, Any], json_path: str) -> None:
+    if isinstance(metadata.get("year"), int) and candidate.year is None:
+        candidate.year = metadata["year"]
+    directors = metadata.get("directors")
+    if isinstance(directors, list) and not candidate.directors:
+        candidate.directors = [d for d in directors if isinstance(d, str)]
+    candidate.release_type = candidate.release_type or normalize_release_type(metadata.get("release_type"))
+    candidate.animation_type = candidate.animation_type or normalize_animation_type(
+        metadata.get("animation_type")
+    )
+    candidate.json_path = json_path
+
+
+def _appearances_for_entry(
+    entry: Any,
+    location: SourceLocation,
+    films: list[FilmCandidate],
+    attribution: str | None,
+    group_key: str | None,
+    context: _FileContext,
+) -> list[LegacyAppearance] | SetAsideRecord | RejectedRecord:
+    """Turn one character entry into appearances (one per film it is in), a set-aside or a reject.
+
+    ``films`` holds the one film of the category when ``attribution`` is given; otherwise it holds every
+    film of the file and the entry's own evidence decides.
+    """
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        message = f"{location.source_file} {location.json_path}: character entry without a name"
+        return RejectedRecord(location, REASON_MALFORMED, message)
+    name = entry["name"].strip()
+    character_id = character_id_from_name(name)
+    if not character_id:
+        message = f"{location.source_file} {location.json_path}: name {name!r} gives an empty character_id"
+        return RejectedRecord(location, REASON_MALFORMED, message)
+    voices = parse_voice_credits(
+        entry.get("voice_actor") if isinstance(entry.get("voice_actor"), str) else None
+    )
+    tag_films = {
+        credit.name: films_of_voice_tags(credit.qualifiers, films)
+        for credit in voices.credits
+        if credit.qualifiers
+    }
+    targets: list[FilmCandidate] = []
+    if attribution is not None:
+        targets = list(films)
+    else:
+        for field_name in _CHARACTER_FILM_FIELDS:
+            value = entry.get(field_name)
+            values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            matched = [
+                f for text in values if isinstance(text, str) for f in films_matching_text(text, films)
+            ]
+            if matched:
+                targets, attribution = matched, ATTRIBUTION_FILMS_FIELD
+                break
+        if not targets:
+            for field_name in _FIRST_APPEARANCE_FIELDS:
+                value = entry.get(field_name)
+                if isinstance(value, str) and (matched := films_matching_text(value, films)):
+                    targets, attribution = matched, ATTRIBUTION_FIRST_APPEARANCE
+                    break
+        if not targets and group_key and (matched := films_named_in_key(group_key, films)):
+            targets, attribution = matched, ATTRIBUTION_CATEGORY_NAMES
+        if not targets and len(films) == 1:
+            targets, attribution = list(films), ATTRIBUTION_SINGLE_FILM
+        if not targets:
+            tagged = [f for matched in tag_films.values() for f in matched]
+            if tagged:
+                targets, attribution = tagged, ATTRIBUTION_VOICE_TAGS
+        if not targets:
+            texts = [entry.get(key) for key in ("notes", "description")]
+            mentioned = [f for text in texts if isinstance(text, str) for f in films_mentioned(text, films)]
+            if mentioned:
+                targets, attribution = mentioned, ATTRIBUTION_DESCRIPTION
+        if not targets:
+            return SetAsideRecord(location, REASON_NO_EVIDENCE, name)
+    unique_targets: list[FilmCandidate] = []
+    for target in targets:
+        if all(target is not seen for seen in unique_targets):
+            unique_targets.append(target)
+
+    species = normalize_species(entry.get("species") if isinstance(entry.get("species"), str) else None)
+    singing_extra = parse_voice_credits(
+        entry.get("singing_voice") if isinstance(entry.get("singing_voice"), str) else None
+    )
+    tag_words = frozenset(
+        qualifier
+        for credit in voices.credits
+        for qualifier in credit.qualifiers
+        if films_of_voice_tags([qualifier], films)
+    )
+    notes_parts: list[str] = []
+    if isinstance(entry.get("notes"), str) and entry["notes"].strip():
+        notes_parts.append(entry["notes"].strip())
+    voice_notes = voices.qualifier_notes(ignore=tag_words)
+    if voice_notes:
+        notes_parts.append("Voice credits: " + "; ".join(voice_notes))
+    dropped_with_reason = [text for text in voices.dropped if "(" in text]
+    if dropped_with_reason:
+        notes_parts.append("Not credited as voice: " + "; ".join(dropped_with_reason))
+    if isinstance(entry.get("actor"), str) and entry["actor"].strip():
+        notes_parts.append(f"Live-action performer: {entry['actor'].strip()}")
+    notes = " | ".join(notes_parts) or None
+
+    appearances = []
+    for target in unique_targets:
+        speaking: list[str] = []
+        singing: list[str] = []
+        for credit in voices.credits:
+            credit_films = tag_films.get(credit.name) or []
+            if credit_films and all(target is not f for f in credit_films):
+                continue
+            bucket = singing if credit.is_singing else speaking
+            if credit.name not in bucket:
+                bucket.append(credit.name)
+        for person in singing_extra.voice_actors + singing_extra.singing_voice_actors:
+            if person not in singing:
+                singing.append(person)
+        film = _film_record(target, context)
+        appearances.append(
+            LegacyAppearance(
+                film_id=film.film_id,
+                character_id=character_id,
+                name=name,
+                role=normalize_role(entry.get("role") if isinstance(entry.get("role"), str) else None),
+                species=species.kind,
+                species_detail=species.detail,
+                gender=normalize_gender(
+                    entry.get("gender") if isinstance(entry.get("gender"), str) else None
+                ),
+                voice_actors=speaking,
+                singing_voice_actors=singing,
+                notes=notes,
+                attribution=attribution or ATTRIBUTION_CATEGORY,
+                source=location,
+                film_release_year=film.release_year,
+                franchise_id=slugify(film.franchise) if film.franchise else None,
+            )
+        )
+    return appearances
+
+
+def _set_aside_all(
+    entries: list[Any], path: str, source_file: str, reason: str, label_key: str = "name"
+) -> Iterator[SetAsideRecord]:
+    for index, entry in enumerate(entries):
+        label = entry.get(label_key) if isinstance(entry, dict) else None
+        yield SetAsideRecord(
+            SourceLocation(source_file, f"{path}[{index}]"), reason, label if isinstance(label, str) else None
+        )
+
+
+def _count_records(document: Any, layout: str) -> int:
+    """Count the records of a document independently of how they are later classified."""
+    if layout == LAYOUT_SOUNDTRACK_LIST:
+        return len(document)
+    if layout == LAYOUT_SUMMARY:
+        return len(document["files"])
+    if layout == LAYOUT_AWARD_LIST:
+        return len(document["awards"])
+    if layout == LAYOUT_SHORT_LIST:
+        return len(document["shorts"])
+    if layout == LAYOUT_CATEGORIZED:
+        return sum(len(group["characters"]) for group in document["categories"].values())
+    if layout == LAYOUT_GROUPED:
+        return sum(len(group) for group in document["characters"].values())
+    return len(document["characters"])
+
+
+def _iter_collection(document: dict[str, Any], layout: str, source_file: str) -> Iterator[LegacyRecord]:
+    """Records of the three character layouts (categorized, grouped, single film or game)."""
+    medium = medium_of_collection(document)
+    context = _FileContext(
+        source_file=source_file,
+        studio_id=studio_of_file(document, source_file),
+        franchise=document.get("franchise") if isinstance(document.get("franchise"), str) else None,
+        release_type=normalize_release_type(document.get("release_type")),
+        animation_type=normalize_animation_type(document.get("animation_type"))
+        or normalize_animation_type(document.get("animation_style")),
+    )
+    listed = document.get("films")
+    candidates = (
+        [parse_listed_film(text) for text in listed if isinstance(text, str)]
+        if isinstance(listed, list)
+        else []
+    )
+    for index, candidate in enumerate(candidates):
+        candidate.json_path = f"$.films[{index}]"
+
+    # (group key, JSON path of its character list, entries, film the group is, or None)
+    groups: list[tuple[str | None, str, list[Any], FilmCandidate | None, str | None]] = []
+    if layout in (LAYOUT_SINGLE_FILM, LAYOUT_SINGLE_GAME):
+        film = None
+        if layout == LAYOUT_SINGLE_FILM and medium is None:
+            film = FilmCandidate(title=document["film"].strip(), year=None)
+            _enrich(film, document, "$")
+            candidates = [film]
+        groups.append((None, "$.characters", document["characters"], film, medium))
+    elif layout == LAYOUT_CATEGORIZED:
+        for key, metadata in document["categories"].items():
+            group_path = _path_key("$.categories", key)
+            group_medium = medium or medium_of_group(metadata)
+            film = None if group_medium else match_group_to_film(key, metadata, candidates)
+            if (
+                group_medium is None
+                and film is None
+                and not candidates
+                and isinstance(metadata.get("year"), int)
+            ):
+                # A file without a film list whose category carries a year: the category is the film.
+                film = FilmCandidate(title=" ".join(key_tokens(key)).title(), year=None)
+                candidates.append(film)
+            if film is not None:
+                _enrich(film, metadata, group_path)
+            groups.append((key, f"{group_path}.characters", metadata["characters"], film, group_medium))
+    else:
+        directors = document.get("directors") if isinstance(document.get("directors"), dict) else {}
+        for key, names in directors.items():
+            film = match_group_to_film(key, {"year": _year_in_key(key)}, candidates)
+            if film is not None and isinstance(names, list) and not film.directors:
+                film.directors = [n for n in names if isinstance(n, str)]
+        for key, entries in document["characters"].items():
+            film = None if medium else match_group_to_film(key, {}, candidates)
+            groups.append((key, _path_key("$.characters", key), entries, film, medium))
+
+    if medium is None:
+        for candidate in candidates:
+            yield _film_record(candidate, context)
+
+    for key, path, entries, film, group_medium in groups:
+        if group_medium is not None:
+            yield from _set_aside_all(entries, path, source_file, group_medium)
+            continue
+        if film is not None:
+            attribution = ATTRIBUTION_FILE if layout == LAYOUT_SINGLE_FILM else ATTRIBUTION_CATEGORY
+            films, group_key = [film], None
+        else:
+            attribution, films, group_key = None, candidates, key
+        for index, entry in enumerate(entries):
+            location = SourceLocation(source_file, f"{path}[{index}]")
+            outcome = _appearances_for_entry(entry, location, films, attribution, group_key, context)
+            if isinstance(outcome, list):
+                yield from outcome
+            else:
+                yield outcome
+
+
+def _year_in_key(key: str) -> int | None:
+    match = re.search(r"(?:^|_)((?:19|20)\d\d)$", key)
+    return int(match.group(1)) if match else None
+
+
+def _iter_file(root: Path, file_path: Path) -> Iterator[LegacyRecord]:
+    source_file = file_path.relative_to(root).as_posix()
+    try:
+        document = json.loads(file_path.read_text(encoding="utf-8"))
+        layout = detect_layout(document, source_file)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        yield FileRead(source_file, LAYOUT_REJECTED, 1)
+        message = f"{source_file}: {REASON_INVALID_JSON}: {error}"
+        yield RejectedRecord(SourceLocation(source_file, "$"), REASON_INVALID_JSON, message)
+        return
+    except LegacyImportError as error:
+        yield FileRead(source_file, LAYOUT_REJECTED, 1)
+        yield RejectedRecord(SourceLocation(source_file, "$"), error.reason, str(error))
+        return
+
+    records = _count_records(document, layout)
+    if layout == LAYOUT_SOUNDTRACK_LIST:
+        yield FileRead(source_file, layout, records, REASON_SOUNDTRACK)
+        yield from _set_aside_all(document, "$", source_file, REASON_SOUNDTRACK, "film")
+    elif layout == LAYOUT_SUMMARY:
+        yield FileRead(source_file, layout, records, REASON_SUMMARY)
+        yield from _set_aside_all(document["files"], "$.files", source_file, REASON_SUMMARY, "filename")
+    elif layout == LAYOUT_AWARD_LIST:
+        yield FileRead(source_file, layout, records, REASON_AWARDS)
+        yield from _set_aside_all(document["awards"], "$.awards", source_file, REASON_AWARDS, "award")
+    elif layout == LAYOUT_SHORT_LIST:
+        yield FileRead(source_file, layout, records, REASON_SHORT)
+        yield from _set_aside_all(document["shorts"], "$.shorts", source_file, REASON_SHORT, "title")
+    else:
+        medium = medium_of_collection(document)
+        yield FileRead(source_file, layout, records, medium)
+        yield from _iter_collection(document, layout, source_file)
+
+
+def iter_legacy_records(path: Path) -> Iterator[LegacyRecord]:
+    """Yield every record of a legacy directory, file by file, in sorted path order.
+
+    For each ``*.json`` file (recursively) a ``FileRead`` comes first, then the file's ``LegacyFilm``s,
+    then one ``LegacyAppearance`` per character and film, ``SetAsideRecord`` or ``RejectedRecord`` per
+    record. Nothing is deduplicated here: the same film read from two files is yielded twice.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise LegacyImportError(str(root), "not-a-directory", "the legacy source must be a directory")
+    for file_path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".json"):
+        logger.debug("reading %s", file_path)
+        yield from _iter_file(root, file_path)
+
+
+# --------------------------------------------------------------------------------------------------
+# Whole-directory import: deduplication across files and the report figures
+
+
+def _merge_film(kept: LegacyFilm, other: LegacyFilm) -> None:
+    kept.release_year = kept.release_year or other.release_year
+    kept.studio_id = kept.studio_id or other.studio_id
+    kept.franchise = kept.franchise or other.franchise
+    kept.release_type = kept.release_type or other.release_type
+    kept.animation_type = kept.animation_type or other.animation_type
+    kept.directors = list(dict.fromkeys([*kept.directors, *other.directors]))
+    kept.sources.append(other.source)
+
+
+def _merge_appearance(kept: LegacyAppearance, other: LegacyAppearance) -> None:
+    kept.voice_actors = list(dict.fromkeys([*kept.voice_actors, *other.voice_actors]))
+    kept.singing_voice_actors = [
+        person
+        for person in dict.fromkeys([*kept.singing_voice_actors, *other.singing_voice_actors])
+        if person not in kept.voice_actors
+    ]
+    if kept.species == "unknown":
+        kept.species, kept.species_detail = other.species, other.species_detail
+    kept.species_detail = kept.species_detail or other.species_detail
+    if kept.gender == "unknown":
+        kept.gender = other.gender
+    if other.notes and other.notes not in (kept.notes or ""):
+        kept.notes = f"{kept.notes} | {other.notes}" if kept.notes else other.notes
+    kept.sources.append(other.source)
+
+
+def _final_film_ids(films: list[LegacyFilm]) -> dict[tuple[str, int | None], str]:
+    """Map (title slug, year) to film_id: the later of two films sharing a title gets "-YYYY"."""
+    years_by_slug: dict[str, set[int | None]] = {}
+    for film in films:
+        years_by_slug.setdefault(film.film_id, set()).add(film.release_year)
+    mapping: dict[tuple[str, int | None], str] = {}
+    for slug, years in years_by_slug.items():
+        known = sorted(year for year in years if year is not None)
+        for year in years:
+            later = len(known) > 1 and year is not None and year != known[0]
+            mapping[(slug, year)] = f"{slug}-{year}" if later else slug
+    return mapping
+
+
+_GENERIC_TITLE_WORDS = frozenset(
+    {"the", "a", "an", "and", "of", "to", "in", "on", "movie", "film", "ii", "2", "3", "return", "adventure"}
+)
+
+
+def _related(first: LegacyAppearance, second: LegacyAppearance) -> bool:
+    """True when two appearances of one slug are evidently the same character.
+
+    Evidence: the same species, a shared voice actor, the same franchise, or film titles sharing a
+    significant word ("the-jungle-book" and "the-jungle-book-2").
+    """
+    if first.species == second.species or set(first.voice_actors) & set(second.voice_actors):
+        return True
+    if first.franchise_id and first.franchise_id == second.franchise_id:
+        return True
+    first_words = set(first.film_id.split("-")) - _GENERIC_TITLE_WORDS
+    second_words = set(second.film_id.split("-")) - _GENERIC_TITLE_WORDS
+    return bool(first_words & second_words)
+
+
+def _disambiguate_characters(appearances: list[LegacyAppearance]) -> None:
+    """Give different characters that share a slug distinct ids.
+
+    Appearances of one slug are grouped by ``_related``; when that leaves more than one group, they are
+    different characters (Nigel the pelican of Finding Nemo, Nigel the cockatoo of Rio) and each group
+    gets its first film's franchise (or film) as qualifier: "nigel-finding-nemo", "nigel-rio".
+    """
+    by_id: dict[str, list[LegacyAppearance]] = {}
+    for appearance in appearances:
+        by_id.setdefault(appearance.character_id, []).append(appearance)
+    for character_id, group in by_id.items():
+        clusters: list[list[LegacyAppearance]] = []
+        for appearance in group:
+            joined = [
+                cluster for cluster in clusters if any(_related(appearance, other) for other in cluster)
+            ]
+            merged = [appearance, *(member for cluster in joined for member in cluster)]
+            clusters = [cluster for cluster in clusters if all(cluster is not j for j in joined)] + [merged]
+        if len(clusters) < 2:
+            continue
+        for cluster in clusters:
+            first = min(cluster, key=lambda a: (a.film_release_year or 9999, a.film_id))
+            qualifier = first.franchise_id or first.film_id
+            for appearance in cluster:
+                appearance.character_id = f"{character_id}-{qualifier}"
+
+
+def import_legacy_directory(path: Path) -> LegacyImportResult:
+    """Import a legacy directory: deduplicated films and appearances plus a checked reconciliation report."""
+    report = ReconciliationReport()
+    layouts: Counter[str] = Counter()
+    files_set_aside: Counter[str] = Counter()
+    files_rejected: Counter[str] = Counter()
+    film_mentions: list[LegacyFilm] = []
+    raw_appearances: list[LegacyAppearance] = []
+    set_aside: list[SetAsideRecord] = []
+    rejected: list[RejectedRecord] = []
+    for record in iter_legacy_records(path):
+        if isinstance(record, FileRead):
+            report.files_read += 1
+            report.records_read += record.records_read
+            layouts[record.layout] += 1
+            if record.set_aside_reason:
+                files_set_aside[record.set_aside_reason] += 1
+        elif isinstance(record, LegacyFilm):
+            film_mentions.append(record)
+        elif isinstance(record, LegacyAppearance):
+            raw_appearances.append(record)
+        elif isinstance(record, SetAsideRecord):
+            set_aside.append(record)
+        else:
+            rejected.append(record)
+            if record.source.json_path == "$":
+                files_rejected[record.reason] += 1
+                logger.warning("rejected %s", record.message)
+
+    film_ids = _final_film_ids(film_mentions)
+    films: dict[str, LegacyFilm] = {}
+    for mention in film_mentions:
+        mention.film_id = film_ids[(mention.film_id, mention.release_year)]
+        if mention.film_id in films:
+            _merge_film(films[mention.film_id], mention)
+        else:
+            mention.sources = [mention.source]
+            films[mention.film_id] = mention
+    for appearance in raw_appearances:
+        appearance.film_id = film_ids.get(
+            (appearance.film_id, appearance.film_release_year), appearance.film_id
+        )
+    _disambiguate_characters(raw_appearances)
+    appearances: dict[tuple[str, str], LegacyAppearance] = {}
+    for appearance in raw_appearances:
+        key = (appearance.film_id, appearance.character_id)
+        if key in appearances:
+            _merge_appearance(appearances[key], appearance)
+        else:
+            appearance.sources = [appearance.source]
+            appearances[key] = appearance
+
+    report.files_by_layout = dict(sorted(layouts.items()))
+    report.files_set_aside = dict(sorted(files_set_aside.items()))
+    report.files_rejected = dict(sorted(files_rejected.items()))
+    report.records_accepted = len({a.source for a in raw_appearances})
+    report.records_set_aside = len(set_aside)
+    report.records_rejected = len(rejected)
+    report.set_aside_reasons = dict(sorted(Counter(r.reason for r in set_aside).items()))
+    report.rejected_reasons = dict(sorted(Counter(r.reason for r in rejected).items()))
+    report.films_accepted = len(films)
+    report.film_mentions_merged = len(film_mentions) - len(films)
+    report.characters_accepted = len({a.character_id for a in appearances.values()})
+    report.appearances_accepted = len(appearances)
+    report.appearances_merged = len(raw_appearances) - len(appearances)
+    report.attributions = dict(sorted(Counter(a.attribution for a in raw_appearances).items()))
+    report.check()
+    return LegacyImportResult(
+        films=sorted(films.values(), key=lambda f: f.film_id),
+        appearances=sorted(appearances.values(), key=lambda a: (a.film_id, a.character_id)),
+        set_aside=set_aside,
+        rejected=rejected,
+        report=report,
+    )

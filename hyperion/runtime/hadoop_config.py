@@ -1,0 +1,77 @@
+"""Render ``hadoop.env`` into Hadoop XML files, so both runtimes share one Hadoop configuration.
+
+``hadoop.env`` uses the apache/hadoop image convention, one ``CORE-SITE.XML_<property>=<value>`` per
+line. The Docker image turns those lines into XML itself; the local runtime does the same here, with
+the container-only values (host names, container paths) replaced by local ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+
+class HadoopEnvError(ValueError):
+    """A line of hadoop.env is not of the FILE.XML_property=value form."""
+
+
+def parse_hadoop_env(text: str, source: str = "hadoop.env") -> dict[str, dict[str, str]]:
+    """Map each XML file name (``core-site.xml``) to its properties, in file order."""
+    files: dict[str, dict[str, str]] = {}
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, separator, value = stripped.partition("=")
+        file_part, underscore, property_name = key.partition("_")
+        if not separator or not underscore or not file_part.endswith(".XML") or not property_name:
+            raise HadoopEnvError(f"{source}:{line_number}: expected FILE.XML_property=value, got {line!r}")
+        files.setdefault(file_part.lower(), {})[property_name] = value
+    return files
+
+
+def render_configuration(properties: Mapping[str, str]) -> str:
+    """A Hadoop ``<configuration>`` document with the properties in the given order."""
+    lines = [
+        '<?xml version="1.0"?>',
+        "<!-- Generated from hadoop.env by hyperion.runtime. -->",
+        "<configuration>",
+    ]
+    for name, value in properties.items():
+        lines.append(f"  <property><name>{escape(name)}</name><value>{escape(value)}</value></property>")
+    lines.append("</configuration>")
+    return "\n".join(lines) + "\n"
+
+
+def local_overrides(data_directory: Path) -> dict[str, dict[str, str]]:
+    """What differs on the host: every daemon is on localhost, and data lives under .runtime/."""
+    return {
+        "core-site.xml": {"fs.defaultFS": "hdfs://localhost:8020"},
+        "hdfs-site.xml": {
+            "dfs.namenode.rpc-address": "localhost:8020",
+            "dfs.namenode.rpc-bind-host": "127.0.0.1",
+            "dfs.namenode.http-address": "localhost:9870",
+            "dfs.namenode.http-bind-host": "127.0.0.1",
+            "dfs.namenode.name.dir": (data_directory / "name").as_uri(),
+            "dfs.datanode.data.dir": (data_directory / "data").as_uri(),
+            "dfs.datanode.address": "127.0.0.1:9866",
+            "dfs.datanode.http.address": "127.0.0.1:9864",
+            "dfs.datanode.ipc.address": "127.0.0.1:9867",
+            "dfs.datanode.hostname": "localhost",
+        },
+    }
+
+
+def write_local_configuration(hadoop_env: Path, data_directory: Path, output_directory: Path) -> list[Path]:
+    """Write core-site.xml and hdfs-site.xml for the local runtime; return their paths."""
+    files = parse_hadoop_env(hadoop_env.read_text(), source=str(hadoop_env))
+    for file_name, overrides in local_overrides(data_directory).items():
+        files.setdefault(file_name, {}).update(overrides)
+    output_directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, properties in files.items():
+        path = output_directory / file_name
+        path.write_text(render_configuration(properties))
+        written.append(path)
+    return written

@@ -1,0 +1,359 @@
+"""The site deployment scripts against moto's server, as a real HTTP endpoint.
+
+The aws CLI, boto3 and the shell wrappers all talk to a ThreadedMotoServer on 127.0.0.1 through
+AWS_ENDPOINT_URL, with moto's dummy credentials set in the test environment only.
+
+moto 5.1.11 does not implement the CloudFront Functions API (CreateFunction, PublishFunction), and
+its distributions drop an origin's OriginAccessControlId and empty S3OriginConfig, the
+FunctionAssociations and the CustomErrorResponses: those parts are checked on the generated config in
+tests/unit/test_deploy_plan.py, and the function is passed here with --spa-function-arn.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from types import ModuleType
+
+import boto3
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from moto.server import ThreadedMotoServer
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+SPA_FUNCTION_ARN = "arn:aws:cloudfront::123456789012:function/hyperion-spa-rewrite"
+BUCKET = "hyperion-site-test"
+
+# What the issue asks of each file: (content type, cache control, content encoding).
+EXPECTED_HEADERS = {
+    "assets/index-AbC123.js": ("text/javascript", "public, max-age=31536000, immutable", None),
+    "assets/duckdb-eh-XyZ.wasm": ("application/wasm", "public, max-age=31536000, immutable", "gzip"),
+    "assets/duckdb-browser-eh.worker-Q1w2.js": (
+        "text/javascript",
+        "public, max-age=31536000, immutable",
+        None,
+    ),
+    "data/films_complete.parquet": ("application/octet-stream", "no-cache", None),
+    "data/manifest.json": ("application/json", "no-cache", None),
+    "favicon.svg": ("image/svg+xml", "no-cache", None),
+    "index.html": ("text/html; charset=utf-8", "no-cache", None),
+}
+
+
+def load_script(relative_path: str) -> ModuleType:
+    """Import a deploy script (its folder is not a package) as a module."""
+    path = REPOSITORY_ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_environment(moto_endpoint, monkeypatch, tmp_path) -> dict[str, str]:
+    """Point boto3 and the aws CLI at moto with dummy credentials; return the subprocess env."""
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    settings = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+        "PYTHON": sys.executable,
+        "AWS_CLI": str(VENV_BIN / "aws"),
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    return dict(os.environ)
+
+
+@pytest.fixture
+def site_dir(tmp_path) -> Path:
+    """A realistic Vite build: hashed assets with a multi-megabyte wasm, Parquet data, index.html."""
+    generator = random.Random(20240607)
+    root = tmp_path / "dist"
+    (root / "assets").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "index.html").write_text(
+        '<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script>'
+        '</head><body><div id="root"></div></body></html>\n'
+    )
+    (root / "assets" / "index-AbC123.js").write_text("import('./duckdb-browser-eh.worker-Q1w2.js');\n" * 200)
+    (root / "assets" / "duckdb-browser-eh.worker-Q1w2.js").write_text("self.onmessage = () => {};\n" * 500)
+    # Half random, half repetitive: like real wasm, it compresses, but not to nothing.
+    wasm = b"\x00asm\x01\x00\x00\x00" + generator.randbytes(1_500_000) + b"\x0b\x00\x41\x01" * 400_000
+    (root / "assets" / "duckdb-eh-XyZ.wasm").write_bytes(wasm)
+    table = pa.table({"film_id": ["toy-story", "the-lion-king"], "runtime_minutes": [81, 88]})
+    pq.write_table(table, root / "data" / "films_complete.parquet")
+    (root / "data" / "manifest.json").write_text(json.dumps({"files": ["films_complete.parquet"]}))
+    (root / "favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    return root
+
+
+def run_sync(environment: dict[str, str], site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(REPOSITORY_ROOT / "deploy" / "s3_sync.sh"), "--bucket", BUCKET, "--site-dir", str(site), *extra],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+
+
+def uploaded_keys(stdout: str) -> list[str]:
+    return [line.split("\t")[1] for line in stdout.splitlines() if line.startswith("upload\t")]
+
+
+def test_sync_uploads_every_file_with_its_headers_assets_first_index_last(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+
+    result = run_sync(aws_environment, site_dir)
+
+    order = uploaded_keys(result.stdout)
+    assert sorted(order) == sorted(EXPECTED_HEADERS)
+    assert order[-1] == "index.html"
+    assets = [position for position, key in enumerate(order) if key.startswith("assets/")]
+    others = [position for position, key in enumerate(order) if not key.startswith("assets/")]
+    assert max(assets) < min(others)
+    for key, (content_type, cache_control, content_encoding) in EXPECTED_HEADERS.items():
+        head = s3.head_object(Bucket=BUCKET, Key=key)
+        assert (head["ContentType"], head["CacheControl"], head.get("ContentEncoding")) == (
+            content_type,
+            cache_control,
+            content_encoding,
+        ), key
+    original_wasm = (site_dir / "assets" / "duckdb-eh-XyZ.wasm").read_bytes()
+    stored_wasm = s3.get_object(Bucket=BUCKET, Key="assets/duckdb-eh-XyZ.wasm")["Body"].read()
+    assert len(stored_wasm) < len(original_wasm)
+    assert gzip.decompress(stored_wasm) == original_wasm
+    stored_parquet = s3.get_object(Bucket=BUCKET, Key="data/films_complete.parquet")["Body"].read()
+    assert stored_parquet == (site_dir / "data" / "films_complete.parquet").read_bytes()
+
+
+def test_second_sync_with_nothing_changed_uploads_nothing(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    run_sync(aws_environment, site_dir)
+    before = {item["Key"]: item["LastModified"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+
+    second = run_sync(aws_environment, site_dir)
+
+    assert uploaded_keys(second.stdout) == []
+    assert "0 uploaded, 7 unchanged, 0 deleted" in second.stderr
+    after = {item["Key"]: item["LastModified"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert after == before
+
+
+def test_changed_file_is_the_only_upload(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    run_sync(aws_environment, site_dir)
+    (site_dir / "data" / "manifest.json").write_text(json.dumps({"files": [], "version": 2}))
+
+    second = run_sync(aws_environment, site_dir)
+
+    assert uploaded_keys(second.stdout) == ["data/manifest.json"]
+    stored = json.loads(s3.get_object(Bucket=BUCKET, Key="data/manifest.json")["Body"].read())
+    assert stored == {"files": [], "version": 2}
+
+
+def test_deleted_local_file_disappears_from_the_bucket(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    run_sync(aws_environment, site_dir)
+    (site_dir / "assets" / "index-AbC123.js").unlink()
+
+    second = run_sync(aws_environment, site_dir)
+
+    assert "delete\tassets/index-AbC123.js" in second.stdout.splitlines()
+    assert uploaded_keys(second.stdout) == []
+    remaining = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert remaining == set(EXPECTED_HEADERS) - {"assets/index-AbC123.js"}
+
+
+def test_dry_run_lists_the_plan_and_changes_nothing(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="stale.txt", Body=b"old")
+
+    result = run_sync(aws_environment, site_dir, "--dry-run", "--distribution-id", "E0000000000000")
+
+    assert sorted(uploaded_keys(result.stdout)) == sorted(EXPECTED_HEADERS)
+    assert "delete\tstale.txt" in result.stdout.splitlines()
+    assert "would invalidate" in result.stderr
+    assert [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["stale.txt"]
+
+
+def create_certificate(domain: str) -> str:
+    acm = boto3.client("acm", region_name="us-east-1")
+    return acm.request_certificate(
+        DomainName=domain, SubjectAlternativeNames=[f"www.{domain}"], ValidationMethod="DNS"
+    )["CertificateArn"]
+
+
+def test_distribution_has_private_bucket_oac_https_and_a_policy_for_it_alone(aws_environment, capsys):
+    certificate_arn = create_certificate("example.com")
+    script = load_script("deploy/cloudfront_distribution.py")
+
+    exit_code = script.main(
+        [
+            "--bucket",
+            BUCKET,
+            "--certificate-arn",
+            certificate_arn,
+            "--alias",
+            "example.com",
+            "--alias",
+            "www.example.com",
+            "--spa-function-arn",
+            SPA_FUNCTION_ARN,
+        ]
+    )
+
+    assert exit_code == 0
+    outputs = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+    cloudfront = boto3.client("cloudfront")
+    distribution = cloudfront.get_distribution(Id=outputs["distribution_id"])["Distribution"]
+    config = distribution["DistributionConfig"]
+    assert distribution["ARN"] == outputs["distribution_arn"]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert config["DefaultCacheBehavior"]["Compress"] is True
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["ViewerCertificate"]["ACMCertificateArn"] == certificate_arn
+    assert config["ViewerCertificate"]["SSLSupportMethod"] == "sni-only"
+    assert sorted(config["Aliases"]["Items"]) == ["example.com", "www.example.com"]
+    assert config.get("CustomErrorResponses", {}).get("Quantity", 0) == 0
+    (origin,) = config["Origins"]["Items"]
+    assert origin["DomainName"] == f"{BUCKET}.s3.us-east-1.amazonaws.com"
+
+    access_controls = cloudfront.list_origin_access_controls()["OriginAccessControlList"]["Items"]
+    (access_control,) = [
+        item for item in access_controls if item["Id"] == outputs["origin_access_control_id"]
+    ]
+    assert access_control["SigningProtocol"] == "sigv4"
+    assert access_control["SigningBehavior"] == "always"
+    assert access_control["OriginAccessControlOriginType"] == "s3"
+
+    s3 = boto3.client("s3")
+    block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
+    assert block == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
+    policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    (statement,) = policy["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert statement["Action"] == "s3:GetObject"
+    assert statement["Resource"] == f"arn:aws:s3:::{BUCKET}/*"
+    assert statement["Condition"] == {"StringEquals": {"AWS:SourceArn": distribution["ARN"]}}
+
+
+def test_rerun_updates_the_same_distribution(aws_environment, capsys):
+    script = load_script("deploy/cloudfront_distribution.py")
+    arguments = ["--bucket", BUCKET, "--spa-function-arn", SPA_FUNCTION_ARN]
+    assert script.main(arguments) == 0
+    first = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+
+    assert script.main(arguments) == 0
+    second = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+
+    assert second["distribution_id"] == first["distribution_id"]
+    assert second["origin_access_control_id"] == first["origin_access_control_id"]
+    listing = boto3.client("cloudfront").list_distributions()["DistributionList"]
+    assert [item["Id"] for item in listing["Items"]] == [first["distribution_id"]]
+
+
+def test_sync_then_invalidation_through_the_aws_cli(aws_environment, site_dir, capsys):
+    script = load_script("deploy/cloudfront_distribution.py")
+    assert script.main(["--bucket", BUCKET, "--spa-function-arn", SPA_FUNCTION_ARN]) == 0
+    distribution_id = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())[
+        "distribution_id"
+    ]
+
+    run_sync(aws_environment, site_dir, "--distribution-id", distribution_id)
+
+    cloudfront = boto3.client("cloudfront")
+    (summary,) = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]["Items"]
+    invalidation = cloudfront.get_invalidation(DistributionId=distribution_id, Id=summary["Id"])[
+        "Invalidation"
+    ]
+    assert invalidation["InvalidationBatch"]["Paths"]["Items"] == ["/*"]
+
+
+def test_dns_records_come_from_the_distribution_and_the_certificate(aws_environment, capsys):
+    certificate_arn = create_certificate("example.com")
+    script = load_script("deploy/cloudfront_distribution.py")
+    assert (
+        script.main(
+            [
+                "--bucket",
+                BUCKET,
+                "--certificate-arn",
+                certificate_arn,
+                "--alias",
+                "example.com",
+                "--alias",
+                "www.example.com",
+                "--spa-function-arn",
+                SPA_FUNCTION_ARN,
+            ]
+        )
+        == 0
+    )
+    outputs = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+    dns_script = load_script("deploy/dns_records.py")
+
+    exit_code = dns_script.main(
+        [
+            "print",
+            "--format",
+            "tsv",
+            "--distribution-id",
+            outputs["distribution_id"],
+            "--certificate-arn",
+            certificate_arn,
+            "--domain",
+            "example.com",
+        ]
+    )
+
+    assert exit_code == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    domain = outputs["distribution_domain"]
+    assert ["ALIAS", "@", "example.com", domain] in rows
+    assert ["CNAME", "www", "www.example.com", domain] in rows
+    certificate = boto3.client("acm", region_name="us-east-1").describe_certificate(
+        CertificateArn=certificate_arn
+    )
+    for option in certificate["Certificate"]["DomainValidationOptions"]:
+        record = option["ResourceRecord"]
+        fully_qualified = record["Name"].rstrip(".")
+        host = fully_qualified.removesuffix(".example.com")
+        assert [record["Type"], host, fully_qualified, record["Value"].rstrip(".")] in rows

@@ -1,0 +1,246 @@
+"""deploy/emr/run_proof.py against moto's EMR and S3 server.
+
+moto 5.1.11 accepts RunJobFlow's AutoTerminationPolicy but neither stores nor returns it (the
+policy is checked on the generated configuration in tests/unit/test_deploy_plan.py), and its steps
+never leave PENDING/RUNNING: the runs here therefore end by timeout or by a signal, which is
+exactly the path that must still terminate the cluster.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import ModuleType
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = REPOSITORY_ROOT / "deploy" / "emr" / "run_proof.py"
+BUCKET = "hyperion-emr-test"
+PREFIX = "proof/run-1"
+JOB_SCRIPTS = ["01_load_films.py", "02_load_characters.py", "03_load_boxoffice.py", "04_export_analytics.py"]
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("run_proof", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses look their module up in sys.modules while the module executes.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_environment(moto_endpoint, monkeypatch, tmp_path) -> dict[str, str]:
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).close()
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    settings = {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    boto3.client("s3").create_bucket(Bucket=BUCKET)
+    return dict(os.environ)
+
+
+@pytest.fixture
+def repository(tmp_path) -> Path:
+    """A stand-in checkout: four job files, two queries and a tiny hyperion package."""
+    root = tmp_path / "repository"
+    (root / "spark_jobs").mkdir(parents=True)
+    for name in JOB_SCRIPTS:
+        (root / "spark_jobs" / name).write_text(f'"""{name}"""\n')
+    (root / "queries").mkdir()
+    (root / "queries" / "02_top_films.sql").write_text("select 2;\n")
+    (root / "queries" / "01_films_per_studio.sql").write_text("select 1;\n")
+    (root / "hyperion").mkdir()
+    (root / "hyperion" / "__init__.py").write_text('"""package"""\n')
+    (root / "hyperion" / "transforms.py").write_text("VALUE = 1\n")
+    return root
+
+
+@pytest.fixture
+def raw_dir(tmp_path) -> Path:
+    root = tmp_path / "raw"
+    for topic in ("raw-films", "raw-characters", "raw-boxoffice"):
+        (root / topic).mkdir(parents=True)
+        (root / topic / "part-0-0-1.jsonl").write_text('{"film_id": "toy-story"}\n{"film_id": "wall-e"}\n')
+    return root
+
+
+def proof_arguments(repository: Path, raw_dir: Path, log_dir: Path, *extra: str) -> list[str]:
+    return [
+        "--bucket",
+        BUCKET,
+        "--prefix",
+        PREFIX,
+        "--raw-dir",
+        str(raw_dir),
+        "--repository-root",
+        str(repository),
+        "--log-dir",
+        str(log_dir),
+        *extra,
+    ]
+
+
+def test_run_creates_the_cluster_and_steps_then_terminates_when_steps_time_out(
+    aws_environment, repository, raw_dir, tmp_path, capsys
+):
+    exit_code = load_script().main(
+        proof_arguments(
+            repository, raw_dir, tmp_path / "logs", "--max-wait-minutes", "0", "--poll-seconds", "0"
+        )
+    )
+
+    assert exit_code == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["outcome"] == "timed out"
+    assert summary["cluster_final_state"] == "TERMINATED"
+    emr = boto3.client("emr")
+    cluster = emr.describe_cluster(ClusterId=summary["cluster_id"])["Cluster"]
+    assert cluster["Status"]["State"] == "TERMINATED"
+    assert cluster["ReleaseLabel"].startswith("emr-7.")
+    assert cluster["LogUri"] == f"s3://{BUCKET}/{PREFIX}/logs/"
+    assert {application["Name"] for application in cluster["Applications"]} >= {"Spark", "Trino"}
+    groups = emr.list_instance_groups(ClusterId=summary["cluster_id"])["InstanceGroups"]
+    assert sorted(
+        (group["InstanceGroupType"], group["InstanceType"], group["RequestedInstanceCount"])
+        for group in groups
+    ) == [("CORE", "m5.xlarge", 2), ("MASTER", "m5.xlarge", 1)]
+
+    steps = list(reversed(emr.list_steps(ClusterId=summary["cluster_id"])["Steps"]))
+    assert [step["Name"] for step in steps] == [name.removesuffix(".py") for name in JOB_SCRIPTS] + [
+        "sample_queries"
+    ]
+    run_uri = f"s3://{BUCKET}/{PREFIX}/"
+    expected_io = [
+        ("raw/raw-films/", "processed/"),
+        ("raw/raw-characters/", "processed/"),
+        ("raw/raw-boxoffice/", "processed/"),
+        ("processed/", "exports/"),
+    ]
+    for step, script, (input_folder, output_folder) in zip(steps[:4], JOB_SCRIPTS, expected_io, strict=True):
+        arguments = step["Config"]["Args"]
+        assert arguments[0] == "spark-submit"
+        assert arguments[arguments.index("--py-files") + 1] == run_uri + "code/hyperion.zip"
+        assert run_uri + f"code/spark_jobs/{script}" in arguments
+        assert arguments[arguments.index("--input") + 1] == run_uri + input_folder
+        assert arguments[arguments.index("--output") + 1] == run_uri + output_folder
+        assert step["ActionOnFailure"] == "CANCEL_AND_WAIT"
+    query_script = steps[4]["Config"]["Args"][-1]
+    assert query_script.index("01_films_per_studio.sql") < query_script.index("02_top_films.sql")
+    assert f"{run_uri}code/queries/" in query_script
+
+    keys = {item["Key"] for item in boto3.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert {f"{PREFIX}/code/spark_jobs/{name}" for name in JOB_SCRIPTS} <= keys
+    assert {f"{PREFIX}/code/hyperion.zip", f"{PREFIX}/code/bootstrap_python311.sh"} <= keys
+    assert f"{PREFIX}/raw/raw-boxoffice/part-0-0-1.jsonl" in keys
+
+
+def test_step_logs_are_fetched_into_the_log_folder(aws_environment, repository, raw_dir, tmp_path, capsys):
+    """Logs EMR would have pushed are copied, decompressed, under log_dir/<cluster>/."""
+    import gzip
+
+    module = load_script()
+    emr = boto3.client("emr")
+    s3 = boto3.client("s3")
+    location = module.RunLocation(BUCKET, PREFIX)
+    cluster_id = emr.run_job_flow(
+        Name="logs",
+        ReleaseLabel="emr-7.9.0",
+        Instances={
+            "MasterInstanceType": "m5.xlarge",
+            "InstanceCount": 1,
+            "KeepJobFlowAliveWhenNoSteps": True,
+        },
+        JobFlowRole="EMR_EC2_DefaultRole",
+        ServiceRole="EMR_DefaultRole",
+    )["JobFlowId"]
+    step_id = "s-EXAMPLE"
+    s3.put_object(
+        Bucket=BUCKET,
+        Key=f"{PREFIX}/logs/{cluster_id}/steps/{step_id}/stdout.gz",
+        Body=gzip.compress(b"film_id,title\ntoy-story,Toy Story\n"),
+    )
+
+    written = module.fetch_step_logs(
+        s3, location, cluster_id, [step_id], {step_id: "sample_queries"}, tmp_path
+    )
+
+    assert written == [tmp_path / cluster_id / "sample_queries.stdout.txt"]
+    assert written[0].read_text() == "film_id,title\ntoy-story,Toy Story\n"
+
+
+def test_interrupt_while_waiting_still_terminates_the_cluster(aws_environment, repository, raw_dir, tmp_path):
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(SCRIPT),
+            *proof_arguments(repository, raw_dir, tmp_path / "logs", "--poll-seconds", "0.2"),
+        ],
+        env=aws_environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    emr = boto3.client("emr")
+    deadline = time.monotonic() + 60
+    cluster_id = None
+    while time.monotonic() < deadline and cluster_id is None:
+        clusters = emr.list_clusters()["Clusters"]
+        if clusters and emr.list_steps(ClusterId=clusters[0]["Id"])["Steps"]:
+            cluster_id = clusters[0]["Id"]
+        else:
+            time.sleep(0.2)
+    assert cluster_id is not None, "the script never created its cluster and steps"
+    time.sleep(0.5)
+
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 1, stderr
+    summary = json.loads(stdout)
+    assert summary["outcome"] == "interrupted by SIGINT"
+    assert emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["Status"]["State"] == "TERMINATED"
+
+
+def test_dry_run_prints_plan_and_cost_without_calling_aws(repository, raw_dir, tmp_path, monkeypatch, capsys):
+    # Nothing listens on port 9: any AWS call would fail the run.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+
+    exit_code = load_script().main(proof_arguments(repository, raw_dir, tmp_path / "logs", "--dry-run"))
+
+    assert exit_code == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["cluster"]["Instances"]["InstanceGroups"][1]["InstanceCount"] == 2
+    assert len(plan["steps"]) == 5
+    assert f"s3://{BUCKET}/{PREFIX}/raw/raw-films/part-0-0-1.jsonl" in plan["uploads"]
+    # 3 instances x 1.5 h x ($0.192 EC2 + $0.048 EMR) = $1.08, plus 3 x 64 GiB x $0.10 x 1.5/730 of EBS.
+    expected_total = 3 * 1.5 * (0.192 + 0.048) + 3 * 64 * 0.10 * 1.5 / 730
+    assert plan["cost_expected"].endswith(f"total ${expected_total:.2f}")
+    assert not (tmp_path / "logs").exists()

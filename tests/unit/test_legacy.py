@@ -1,0 +1,377 @@
+"""Tests of the legacy-layout importer (hyperion.legacy).
+
+The shared legacy directory is read in place (never copied into the repository); the expected facts
+below were checked by reading those files by hand. Small synthetic directories in tmp_path cover
+rejects and the no-evidence rule.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hyperion.legacy import (
+    FileRead,
+    LegacyAppearance,
+    LegacyImportError,
+    LegacyImportResult,
+    ReconciliationError,
+    ReconciliationReport,
+    RejectedRecord,
+    SetAsideRecord,
+    detect_layout,
+    import_legacy_directory,
+    iter_legacy_records,
+)
+
+LEGACY_DIR = Path(
+    os.environ.get(
+        "HYPERION_LEGACY_DIR", Path(__file__).resolve().parents[2].parent / "shared" / "legacy-source-data"
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def shared() -> LegacyImportResult:
+    assert LEGACY_DIR.is_dir(), f"legacy test input not found at {LEGACY_DIR} (set HYPERION_LEGACY_DIR)"
+    return import_legacy_directory(LEGACY_DIR)
+
+
+def _appearances(result: LegacyImportResult, **fields: str) -> list[LegacyAppearance]:
+    return [a for a in result.appearances if all(getattr(a, key) == value for key, value in fields.items())]
+
+
+def _set_aside_of(result: LegacyImportResult, source_file: str) -> list[SetAsideRecord]:
+    return [record for record in result.set_aside if record.source.source_file == source_file]
+
+
+# --- the shared legacy directory -------------------------------------------------------------------
+
+
+def test_reconciliation_identity_holds_on_the_shared_directory(shared: LegacyImportResult) -> None:
+    report = shared.report
+    assert report.identity_holds()
+    assert report.records_read == report.records_accepted + report.records_set_aside + report.records_rejected
+    assert report.records_set_aside == len(shared.set_aside)
+    assert report.records_rejected == len(shared.rejected)
+    assert report.files_read == len(list(LEGACY_DIR.rglob("*.json")))
+    assert report.films_accepted == len(shared.films)
+    assert report.appearances_accepted == len(shared.appearances)
+
+
+def test_sequel_characters_are_attached_to_the_sequel_only(shared: LegacyImportResult) -> None:
+    # frozen_characters.json lists Honeymaren only under frozen_2_2019 and Hans only under frozen_2013.
+    assert [a.film_id for a in _appearances(shared, character_id="honeymaren")] == ["frozen-2"]
+    frozen_hans = [a for a in _appearances(shared, name="Hans") if a.source.source_file.startswith("wdas")]
+    assert [a.film_id for a in frozen_hans] == ["frozen"]
+    # rio_characters.json: Eduardo is in the group "rio_2_new_characters", Marcel in "rio_1_villains".
+    eduardo = _appearances(shared, character_id="eduardo")
+    assert [(a.film_id, a.attribution) for a in eduardo] == [("rio-2", "category-names-film")]
+    assert [a.film_id for a in _appearances(shared, character_id="marcel")] == ["rio"]
+
+
+def test_recurring_cast_is_attributed_only_on_evidence(shared: LegacyImportResult) -> None:
+    # finding_nemo_characters.json, core_recurring_cast: Nemo is voiced "Alexander Gould (FN), Hayden
+    # Rolence (FD)"; Dory's notes say "Protagonist in Finding Dory"; Marlin carries no evidence at all.
+    nemo = {a.film_id: a for a in _appearances(shared, character_id="nemo")}
+    assert set(nemo) == {"finding-nemo", "finding-dory"}
+    assert nemo["finding-nemo"].voice_actors == ["Alexander Gould"]
+    assert nemo["finding-dory"].voice_actors == ["Hayden Rolence"]
+    assert {a.attribution for a in nemo.values()} == {"voice-credit-film-tags"}
+    dory = _appearances(shared, character_id="dory")
+    assert [(a.film_id, a.attribution) for a in dory] == [("finding-dory", "description-mentions-title")]
+    assert _appearances(shared, character_id="marlin") == []
+    nemo_file = "pixar_characters/finding_nemo_characters.json"
+    marlin = [r for r in _set_aside_of(shared, nemo_file) if r.label == "Marlin"]
+    assert [(r.reason, r.source.json_path) for r in marlin] == [
+        ("no-film-evidence", "$.categories.core_recurring_cast.characters[0]")
+    ]
+
+
+def test_multi_actor_string_becomes_separate_talent(shared: LegacyImportResult) -> None:
+    # bobs_burgers_movie.json: "Andy and Ollie Pesto" voiced by "Laura Silverman, Sarah Silverman".
+    (pesto,) = _appearances(shared, film_id="the-bobs-burgers-movie", character_id="andy-and-ollie-pesto")
+    assert pesto.voice_actors == ["Laura Silverman", "Sarah Silverman"]
+    # marvel_animation_dtv.json: "Michael Massee / Fred Tatasciore".
+    banner = _appearances(
+        shared, film_id="ultimate-avengers-2-rise-of-the-panther", character_id="bruce-banner"
+    )
+    assert banner[0].voice_actors == ["Michael Massee", "Fred Tatasciore"]
+
+
+def test_singing_credit_lands_in_singing_voice_actors(shared: LegacyImportResult) -> None:
+    # wdas aladdin_characters.json: "Princess Jasmine", "Linda Larkin, Lea Salonga (singing)".
+    (jasmine,) = _appearances(shared, film_id="aladdin", character_id="jasmine")
+    assert jasmine.voice_actors == ["Linda Larkin"]
+    assert jasmine.singing_voice_actors == ["Lea Salonga"]
+    # 20th_century_animation/fox_animation_studios.json holds the singer in a separate "singing_voice".
+    (dimitri,) = _appearances(shared, film_id="anastasia", character_id="dimitri")
+    assert dimitri.singing_voice_actors == ["Jonathan Dokuchitz"]
+    assert "Jonathan Dokuchitz" not in dimitri.voice_actors
+
+
+def test_placeholder_voice_is_dropped(shared: LegacyImportResult) -> None:
+    # rio_characters.json: Mauro's voice_actor is "N/A".
+    (mauro,) = _appearances(shared, character_id="mauro")
+    assert mauro.voice_actors == []
+
+
+@pytest.mark.parametrize(
+    ("source_file", "reason", "records"),
+    [
+        ("awards/awards.json", "awards", 364),
+        ("awards/shorts.json", "short-film", 66),
+        ("wdas_soundtracks_complete.json", "soundtrack", 63),
+        ("disney_interactive_characters/toy_story_games.json", "video-game", 57),
+        ("kingdom_hearts_characters/kh1_characters.json", "video-game", 55),
+        ("marvel_animation_characters/marvel_animation_disney_plus.json", "tv-series", 87),
+        ("20th_century_animation/00_studio_summary.json", "collection-summary", 6),
+    ],
+)
+def test_non_film_files_are_set_aside_with_their_reason(
+    shared: LegacyImportResult, source_file: str, reason: str, records: int
+) -> None:
+    set_aside = _set_aside_of(shared, source_file)
+    assert len(set_aside) == records
+    assert {record.reason for record in set_aside} == {reason}
+    assert not any(a.source.source_file == source_file for a in shared.appearances)
+
+
+def test_game_category_named_like_a_film_does_not_create_the_film(shared: LegacyImportResult) -> None:
+    # lion_king_games.json has a category "lion_king_1994"; the film comes only from the WDAS file.
+    (lion_king,) = [film for film in shared.films if film.film_id == "the-lion-king"]
+    assert [s.source_file for s in lion_king.sources] == ["wdas_characters/lion_king_characters.json"]
+
+
+def test_different_characters_sharing_a_name_get_distinct_ids(shared: LegacyImportResult) -> None:
+    # Nigel is a pelican in finding_nemo_characters.json and a cockatoo in rio_characters.json.
+    nigels = {(a.film_id, a.character_id, a.species) for a in _appearances(shared, name="Nigel")}
+    assert nigels == {("finding-nemo", "nigel-finding-nemo", "pelican"), ("rio", "nigel-rio", "cockatoo")}
+
+
+def test_a_film_in_two_files_is_one_film(shared: LegacyImportResult) -> None:
+    # Anastasia is in 20th_century_animation/ and fox_disney_plus_characters/ fox_animation_studios.json.
+    anastasia = [film for film in shared.films if film.film_id == "anastasia"]
+    assert len(anastasia) == 1
+    assert sorted(s.source_file for s in anastasia[0].sources) == [
+        "20th_century_animation/fox_animation_studios.json",
+        "fox_disney_plus_characters/fox_animation_studios.json",
+    ]
+    assert anastasia[0].studio_id == "20th-century-animation"
+    assert anastasia[0].release_year == 1997
+    (rasputin,) = _appearances(shared, film_id="anastasia", character_id="grigori-rasputin")
+    assert len(rasputin.sources) == 2
+    assert rasputin.singing_voice_actors == ["Jim Cummings"]
+
+
+def test_film_records_follow_the_catalog_shape(shared: LegacyImportResult) -> None:
+    (film,) = [film for film in shared.films if film.film_id == "the-lion-king-2-simbas-pride"]
+    record = film.catalog_record()
+    assert record["title"] == "The Lion King II: Simba's Pride"
+    assert record["studio_id"] == "disneytoon"
+    assert record["release_type"] == "direct-to-video"
+    assert record["directors"] == ["Darrell Rooney", "Rob LaDuca"]
+    assert record["franchise_id"] == "the-lion-king"
+    assert record["release_date"] is None and record["runtime_minutes"] is None
+    assert record["gross_note"]
+
+
+def test_every_appearance_uses_the_vocabularies(shared: LegacyImportResult) -> None:
+    roles = {
+        "protagonist",
+        "deuteragonist",
+        "antagonist",
+        "sidekick",
+        "love-interest",
+        "mentor",
+        "supporting",
+        "minor",
+    }
+    assert {a.role for a in shared.appearances} <= roles
+    assert {a.gender for a in shared.appearances} <= {"male", "female", "nonbinary", "unknown"}
+    assert all(a.species == a.species.lower() for a in shared.appearances)
+    assert all(a.attribution for a in shared.appearances)
+
+
+def test_iterator_names_source_file_and_json_path() -> None:
+    records = list(iter_legacy_records(LEGACY_DIR))
+    assert isinstance(records[0], FileRead)
+    blu = [r for r in records if isinstance(r, SetAsideRecord) and r.label == "Blu"]
+    assert [(r.source.source_file, r.source.json_path) for r in blu] == [
+        ("blue_sky_characters/rio_characters.json", "$.characters.main_characters[0]")
+    ]
+    woody_like = [r for r in records if isinstance(r, LegacyAppearance) and r.character_id == "simba"]
+    assert woody_like and all(r.source.json_path.startswith("$.categories.") for r in woody_like)
+
+
+# --- synthetic directories -------------------------------------------------------------------------
+
+
+def _write(directory: Path, name: str, content: object | str) -> None:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+
+
+def test_invalid_json_is_rejected_naming_the_file(tmp_path: Path) -> None:
+    _write(tmp_path, "studio/broken.json", '{"films": ["Oops (2001)"], ')
+    result = import_legacy_directory(tmp_path)
+    (rejected,) = result.rejected
+    assert rejected.reason == "invalid-json"
+    assert rejected.source.source_file == "studio/broken.json"
+    assert "studio/broken.json" in rejected.message
+    assert result.report.rejected_reasons == {"invalid-json": 1}
+    assert result.report.identity_holds()
+
+
+def test_unknown_layout_is_rejected_naming_the_file(tmp_path: Path) -> None:
+    _write(tmp_path, "mystery.json", {"heroes": [{"name": "Someone"}]})
+    result = import_legacy_directory(tmp_path)
+    (rejected,) = result.rejected
+    assert rejected.reason == "unknown-layout"
+    assert "mystery.json" in rejected.message
+    with pytest.raises(LegacyImportError, match="mystery.json"):
+        detect_layout({"heroes": []}, "mystery.json")
+
+
+def _two_film_collection(group: dict[str, object]) -> dict[str, object]:
+    return {
+        "franchise": "Sky Fish",
+        "studio": "Pixar Animation Studios",
+        "films": ["Sky Fish (2001)", "Sky Fish 2 (2005)"],
+        "categories": {
+            "main_trio": group,
+            "sky_fish_2001": {"year": 2001, "directors": ["A Director"], "characters": []},
+            "sky_fish_2_2005": {"year": 2005, "characters": [{"name": "Newcomer", "role": "villain"}]},
+        },
+    }
+
+
+def test_non_film_category_without_evidence_sets_the_character_aside(tmp_path: Path) -> None:
+    group = {"count": 1, "characters": [{"name": "Finley", "role": "hero", "voice_actor": "Some Actor"}]}
+    _write(tmp_path, "sky_fish.json", _two_film_collection(group))
+    result = import_legacy_directory(tmp_path)
+    (finley,) = [r for r in result.set_aside if r.label == "Finley"]
+    assert finley.reason == "no-film-evidence"
+    assert finley.source.json_path == "$.categories.main_trio.characters[0]"
+    assert [(a.film_id, a.character_id, a.role) for a in result.appearances] == [
+        ("sky-fish-2", "newcomer", "antagonist")
+    ]
+    assert {f.film_id for f in result.films} == {"sky-fish", "sky-fish-2"}
+    assert result.report.records_read == 2 and result.report.identity_holds()
+
+
+def test_character_films_field_and_first_appearance_are_evidence(tmp_path: Path) -> None:
+    group = {
+        "characters": [
+            {"name": "Finley", "films": ["Sky Fish (2001)", "Sky Fish 2"], "voice_actor": "A, B (singing)"},
+            {"name": "Gill", "first_appearance": "Sky Fish 2"},
+        ]
+    }
+    _write(tmp_path, "sky_fish.json", _two_film_collection(group))
+    result = import_legacy_directory(tmp_path)
+    finley = _appearances(result, character_id="finley")
+    assert [(a.film_id, a.attribution) for a in finley] == [
+        ("sky-fish", "character-films-field"),
+        ("sky-fish-2", "character-films-field"),
+    ]
+    assert all(a.voice_actors == ["A"] and a.singing_voice_actors == ["B"] for a in finley)
+    assert [(a.film_id, a.attribution) for a in _appearances(result, character_id="gill")] == [
+        ("sky-fish-2", "first-appearance")
+    ]
+    assert result.report.records_accepted == 3
+
+
+def test_mixed_file_sets_aside_its_non_film_groups(tmp_path: Path) -> None:
+    document = _two_film_collection({"characters": []})
+    document["categories"]["the_series"] = {
+        "type": "series",
+        "seasons": 2,
+        "characters": [{"name": "Tv Person"}],
+    }
+    _write(tmp_path, "mixed.json", document)
+    result = import_legacy_directory(tmp_path)
+    assert [(r.reason, r.label) for r in result.set_aside] == [("tv-series", "Tv Person")]
+    assert result.report.files_set_aside == {}
+
+
+def test_duplicates_across_files_are_merged(tmp_path: Path) -> None:
+    single = {
+        "film": "Sky Fish",
+        "year": 2001,
+        "studio": "Pixar",
+        "characters": [{"name": "Finley", "species": "Clownfish", "voice_actor": "Some Actor (young)"}],
+    }
+    _write(tmp_path, "a.json", single)
+    _write(
+        tmp_path,
+        "b.json",
+        {**single, "characters": [{"name": "Finley", "gender": "Male", "voice_actor": "Other"}]},
+    )
+    result = import_legacy_directory(tmp_path)
+    (finley,) = result.appearances
+    assert finley.voice_actors == ["Some Actor", "Other"]
+    assert (finley.species, finley.species_detail, finley.gender) == ("fish", "clownfish", "male")
+    assert [s.source_file for s in finley.sources] == ["a.json", "b.json"]
+    assert result.report.film_mentions_merged == 1 and result.report.appearances_merged == 1
+    assert result.report.records_accepted == 2
+
+
+def test_entry_without_a_name_is_rejected_not_dropped(tmp_path: Path) -> None:
+    _write(tmp_path, "f.json", {"film": "Sky Fish", "characters": [{"role": "minor"}, "just text"]})
+    result = import_legacy_directory(tmp_path)
+    assert [r.reason for r in result.rejected] == ["malformed-character-entry"] * 2
+    assert all("f.json" in r.message for r in result.rejected)
+    assert result.report.identity_holds()
+
+
+def test_report_check_raises_when_the_identity_is_broken() -> None:
+    report = ReconciliationReport(records_read=3, records_accepted=1, records_set_aside=1, records_rejected=0)
+    with pytest.raises(ReconciliationError):
+        report.check()
+    assert "BROKEN" in report.to_table()
+    assert json.loads(report.to_json())["records_read"] == 3
+
+
+def test_report_prints_table_and_json(tmp_path: Path) -> None:
+    _write(tmp_path, "f.json", {"film": "Sky Fish", "characters": [{"name": "Finley"}]})
+    report = import_legacy_directory(tmp_path).report
+    assert "records accepted" in report.to_table() and "holds" in report.to_table()
+    assert json.loads(report.to_json())["appearances_accepted"] == 1
+
+
+def test_a_missing_directory_raises() -> None:
+    with pytest.raises(LegacyImportError):
+        list(iter_legacy_records(Path("/nonexistent/legacy")))
+
+
+def test_rejected_record_is_typed(tmp_path: Path) -> None:
+    _write(tmp_path, "x.json", "[1, 2]")
+    records = list(iter_legacy_records(tmp_path))
+    assert [type(record) for record in records] == [FileRead, RejectedRecord]
+
+
+def test_script_prints_report_and_writes_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "import_legacy.py"
+    spec = importlib.util.spec_from_file_location("import_legacy_script", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    source = tmp_path / "source"
+    _write(source, "f.json", {"film": "Sky Fish", "characters": [{"name": "Finley", "voice_actor": "A & B"}]})
+    _write(source, "bad.json", "{")
+    output = tmp_path / "out"
+    assert module.main(["--path", str(source), "--output-dir", str(output), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["records_read"], report["records_accepted"], report["records_rejected"]) == (2, 1, 1)
+    (appearance,) = [json.loads(line) for line in (output / "appearances.jsonl").read_text().splitlines()]
+    assert (appearance["film_id"], appearance["voice_actors"]) == ("sky-fish", ["A", "B"])
+    (rejected,) = [json.loads(line) for line in (output / "rejected.jsonl").read_text().splitlines()]
+    assert rejected["source_file"] == "bad.json"
+    assert (output / "films.jsonl").read_text().count("\n") == 1
+    assert (output / "set_aside.jsonl").read_text() == ""
