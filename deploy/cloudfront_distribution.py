@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from hyperion.config import get_settings
 from hyperion.deploy import (
     BLOCK_ALL_PUBLIC_ACCESS,
     SPA_FUNCTION_RUNTIME,
@@ -131,10 +131,10 @@ def create_or_update_distribution(cloudfront_client, config: dict[str, Any]) -> 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bucket", default=os.environ.get("HYPERION_SITE_BUCKET"), help="site bucket")
+    parser.add_argument("--bucket", default=get_settings().site_bucket or None, help="site bucket")
     parser.add_argument(
         "--certificate-arn",
-        default=os.environ.get("HYPERION_ACM_CERTIFICATE_ARN"),
+        default=get_settings().acm_certificate_arn or None,
         help="ACM certificate in us-east-1 covering the aliases (default: $HYPERION_ACM_CERTIFICATE_ARN)",
     )
     parser.add_argument("--alias", action="append", default=[], help="domain name served (repeatable)")

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 import boto3
 from botocore.exceptions import ClientError
 
+from hyperion.config import get_settings
 from hyperion.deploy import DnsRecord, check_record, namecheap_records
 
 logger = logging.getLogger(__name__)
@@ -70,10 +70,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     printer = commands.add_parser("print", help="print the records to create at Namecheap")
     printer.add_argument(
-        "--distribution-id", default=os.environ.get("HYPERION_CLOUDFRONT_DISTRIBUTION_ID"), required=False
+        "--distribution-id", default=get_settings().cloudfront_distribution_id or None, required=False
     )
-    printer.add_argument("--certificate-arn", default=os.environ.get("HYPERION_ACM_CERTIFICATE_ARN"))
-    printer.add_argument("--domain", default=os.environ.get("HYPERION_SITE_DOMAIN"), help="apex domain")
+    printer.add_argument("--certificate-arn", default=get_settings().acm_certificate_arn or None)
+    printer.add_argument("--domain", default=get_settings().site_domain or None, help="apex domain")
     printer.add_argument("--format", choices=["table", "tsv"], default="table")
     verifier = commands.add_parser("verify", help="check one record against dig output read from stdin")
     verifier.add_argument("--domain", required=True, help="apex domain")

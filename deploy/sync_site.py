@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -32,6 +31,7 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import ClientError
 
+from hyperion.config import get_settings
 from hyperion.deploy import (
     RemoteObject,
     SyncPlan,
@@ -108,7 +108,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--site-dir", type=Path, default=Path("frontend/dist"), help="built site folder")
     parser.add_argument(
         "--bucket",
-        default=os.environ.get("HYPERION_SITE_BUCKET"),
+        default=get_settings().site_bucket or None,
         help="target bucket (default: $HYPERION_SITE_BUCKET)",
     )
     parser.add_argument("--prefix", default="", help="key prefix inside the bucket (default: bucket root)")

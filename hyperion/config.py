@@ -56,6 +56,12 @@ class Settings:
     # Service data, logs and pid files of the local runtime: git-ignored, inside the checkout.
     runtime_directory: str = str(REPOSITORY_ROOT / ".runtime")
     data_directory: str = str(REPOSITORY_ROOT / "data")
+    # Deployment defaults for deploy/ (empty: the script asks for them). Credentials never live here:
+    # boto3 and the aws CLI read them from the standard AWS environment.
+    site_bucket: str = ""
+    cloudfront_distribution_id: str = ""
+    acm_certificate_arn: str = ""
+    site_domain: str = ""
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
