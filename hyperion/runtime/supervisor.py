@@ -94,7 +94,7 @@ def service_status(layout: RuntimeLayout, service: Service) -> ServiceStatus:
     )
 
 
-def _start(layout: RuntimeLayout, service: Service) -> ProcessRecord:
+def _start(layout: RuntimeLayout, service: Service) -> tuple[ProcessRecord, subprocess.Popen]:
     java = service.java()
     service.prepare(layout, java)
     command = service.command(layout, java)
@@ -123,7 +123,7 @@ def _start(layout: RuntimeLayout, service: Service) -> ProcessRecord:
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(record.to_json())
     logger.info("started %s (pid %d, java %d)", service.name, process.pid, java.major_version)
-    return record
+    return record, process
 
 
 def _stop_record(layout: RuntimeLayout, service: Service, record: ProcessRecord) -> None:
@@ -169,10 +169,13 @@ def up(
     settings: Settings, names: Iterable[str] | None = None, timeout: float = HEALTH_TIMEOUT_SECONDS
 ) -> None:
     """Start the services that are not running, and wait until every selected one is healthy."""
-    layout = RuntimeLayout(settings)
-    selected = _select(names)
     fetch_artifacts(settings)
-    started: dict[str, ProcessRecord] = {}
+    start_services(RuntimeLayout(settings), _select(names), timeout)
+
+
+def start_services(layout: RuntimeLayout, selected: list[Service], timeout: float) -> None:
+    """Start what is not running; on any failure stop what this call started, then re-raise."""
+    started: dict[str, tuple[ProcessRecord, subprocess.Popen]] = {}
     try:
         for service in selected:
             if read_record(layout, service) is not None:
@@ -189,20 +192,28 @@ def up(
     except BaseException:
         for service in reversed(selected):
             if service.name in started:
-                _stop_record(layout, service, started[service.name])
+                _stop_record(layout, service, started[service.name][0])
         raise
 
 
 def _wait_healthy(
-    layout: RuntimeLayout, selected: list[Service], started: dict[str, ProcessRecord], timeout: float
+    layout: RuntimeLayout,
+    selected: list[Service],
+    started: dict[str, tuple[ProcessRecord, subprocess.Popen]],
+    timeout: float,
 ) -> None:
     began = time.monotonic()
     pending = {service.name: service for service in selected}
     last: dict[str, Health] = {}
     while pending:
         for name, service in list(pending.items()):
-            record = started.get(name) or read_record(layout, service)
-            if record is None or not _process_matches(record):
+            # A process started here is asked directly: right after the fork its command line is still
+            # Python's, so matching it against the recorded command would misreport it as gone.
+            if name in started:
+                alive = started[name][1].poll() is None
+            else:
+                alive = read_record(layout, service) is not None
+            if not alive:
                 raise StackError(f"{name} exited during start-up. Last log lines:\n{log_tail(layout, name)}")
             last[name] = service.probe(layout.settings)
             if last[name].healthy:

@@ -15,8 +15,10 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from hyperion.config import Settings
-from hyperion.runtime.services import trino_cli_command
+from hyperion.runtime import supervisor
+from hyperion.runtime.services import SERVICES, RuntimeLayout, trino_cli_command
 from hyperion.runtime.spark import spark_submit_command, spark_submit_environment
+from hyperion.runtime.supervisor import read_record
 
 pytestmark = pytest.mark.integration
 
@@ -135,3 +137,14 @@ def test_spark_job_on_the_standalone_master_reads_and_writes_hdfs_and_trino_quer
         cursor.fetchall()
     # The table was external: dropping it must leave Spark's files in place.
     assert client.list(f"{root}/output")
+
+
+def test_up_again_on_a_running_stack_keeps_every_process(stack: Settings) -> None:
+    layout = RuntimeLayout(stack)
+    before = {service.name: read_record(layout, service) for service in SERVICES}
+    missing = [name for name, record in before.items() if record is None]
+    assert not missing, f"not started by the local runtime (no live pid record): {missing}"
+    supervisor.up(stack, timeout=60)
+    after = {service.name: read_record(layout, service) for service in SERVICES}
+    assert after == before
+    assert all(entry.health.healthy for entry in supervisor.status(stack))

@@ -18,9 +18,18 @@ from hyperion.runtime.hadoop_config import (
     write_local_configuration,
 )
 from hyperion.runtime.health import Health
-from hyperion.runtime.java import parse_major_version
-from hyperion.runtime.services import SERVICES
-from hyperion.runtime.supervisor import ProcessRecord, ServiceStatus, _process_matches, format_status_table
+from hyperion.runtime.java import JavaRuntime, parse_major_version
+from hyperion.runtime.services import SERVICES, RuntimeLayout, Service
+from hyperion.runtime.supervisor import (
+    ProcessRecord,
+    ServiceStatus,
+    StackError,
+    _process_matches,
+    _stop_record,
+    format_status_table,
+    read_record,
+    start_services,
+)
 
 
 @pytest.mark.parametrize(
@@ -106,6 +115,11 @@ def test_services_use_distinct_ports_from_the_shared_table() -> None:
 def test_process_record_matches_only_a_live_process_of_its_command(tmp_path: Path) -> None:
     process = subprocess.Popen(["sleep", "30"])
     record = ProcessRecord(process.pid, ["sleep", "30"], time.time())
+    # Between fork and exec the child still shows Python's command line; wait for the exec.
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")[0] != b"sleep":
+        assert time.monotonic() < deadline, "sleep did not start"
+        time.sleep(0.01)
     try:
         assert _process_matches(record)
         assert not _process_matches(ProcessRecord(process.pid, ["java", "kafka.Kafka"], time.time()))
@@ -131,3 +145,49 @@ def test_status_table_has_a_row_per_service_with_health() -> None:
     assert lines[0].split() == ["SERVICE", "PORTS", "PID", "HEALTH", "DETAIL"]
     assert lines[1].split() == ["kafka", "9092", "123", "healthy", "3", "topics"]
     assert lines[2].split() == ["trino", "8080", "-", "down", "ConnectionRefusedError"]
+
+
+def _fake_service(name: str, port: int, command: list[str], healthy: bool) -> Service:
+    return Service(
+        name=name,
+        ports={"http": port},
+        java_versions=(1, None),
+        command=lambda layout, java: command,
+        probe=lambda settings: Health(healthy, "ready" if healthy else "not yet"),
+    )
+
+
+def test_a_failing_service_stops_what_this_start_began_and_shows_its_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Services here need no Java; a stand-in keeps the test independent of the machine's JDKs.
+    monkeypatch.setattr(Service, "java", lambda self: JavaRuntime(Path("/nonexistent"), 17))
+    layout = RuntimeLayout(Settings(runtime_directory=str(tmp_path)))
+    sleeper = _fake_service("sleeper", 1, ["sleep", "60"], healthy=False)
+    crasher = _fake_service("crasher", 2, ["sh", "-c", "echo boom: bad config; exit 3"], healthy=False)
+
+    with pytest.raises(StackError, match=r"crasher exited during start-up(.|\n)*boom: bad config"):
+        start_services(layout, [sleeper, crasher], timeout=30)
+
+    record_file = layout.pid_file("sleeper")
+    assert not record_file.exists()
+    assert read_record(layout, sleeper) is None
+    assert "starting sleeper: sleep 60" in layout.log("sleeper").read_text()
+
+
+def test_start_services_is_a_no_op_for_running_services_and_down_stops_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Service, "java", lambda self: JavaRuntime(Path("/nonexistent"), 17))
+    layout = RuntimeLayout(Settings(runtime_directory=str(tmp_path)))
+    sleeper = _fake_service("sleeper", 1, ["sleep", "60"], healthy=True)
+
+    start_services(layout, [sleeper], timeout=30)
+    first = read_record(layout, sleeper)
+    start_services(layout, [sleeper], timeout=30)
+    second = read_record(layout, sleeper)
+    assert first is not None and first == second
+
+    _stop_record(layout, sleeper, first)
+    assert read_record(layout, sleeper) is None
+    assert not Path(f"/proc/{first.pid}").exists() or not _process_matches(first)
