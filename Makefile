@@ -11,7 +11,8 @@ PYTHON := $(VENV)/bin/python
 RUNTIME ?= $(shell scripts/detect_runtime.sh)
 
 .PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data \
-        bench bench-stack bench-data clean-runtime
+        topics hdfs-init produce consume ingest pipeline \
+        bench bench-stack bench-data bench-ingest clean-runtime
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -57,6 +58,22 @@ demo: install validate-data up ## install, start the stack, and show its status
 validate-data: install ## check data/ against its schemas, references and coverage targets
 	@$(PYTHON) scripts/validate_data.py --coverage
 
+topics: install ## 01: create the Kafka topics of conf/kafka/topics.json
+	@$(PYTHON) scripts/01_create_topics.py
+
+hdfs-init: install ## 02: create /raw, /rejects and /processed in HDFS
+	@$(PYTHON) scripts/02_init_hdfs.py
+
+produce: install ## 03: send data/ and the seeded box office to Kafka
+	@$(PYTHON) scripts/03_produce.py
+
+consume: install ## 04: land the topics in HDFS exactly once, until caught up
+	@$(PYTHON) scripts/04_consume.py
+
+ingest: topics hdfs-init produce consume ## the whole ingest stage (01-04)
+
+pipeline: ingest ## the whole pipeline on the running stack
+
 lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
@@ -72,13 +89,16 @@ test-unit: install ## tests that need no services
 test-integration: install ## tests against the stack (started if needed)
 	@$(PYTHON) -m pytest tests -m "integration"
 
-bench: bench-stack bench-data ## every benchmark; figures go to docs/benchmarks.md by hand, with the date
+bench: bench-stack bench-data bench-ingest ## every benchmark; figures go to docs/benchmarks.md by hand, with the date
 
 bench-stack: install ## seconds for make up (warm and cold cache) and the stack's peak memory
 	@$(PYTHON) bench/bench_stack.py
 
 bench-data: install ## box-office generator rows/s and memory at 1M and 10M rows
 	@$(PYTHON) bench/bench_generator.py
+
+bench-ingest: install ## 1M box-office rows through Kafka and HDFS, against Kafka's ProducerPerformance
+	@$(PYTHON) bench/bench_ingest.py
 
 clean-runtime: down ## delete the local runtime's data and logs (not the artifact cache)
 	rm -rf .runtime

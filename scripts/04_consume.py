@@ -1,0 +1,33 @@
+"""Step 4 of ingest: land everything produced so far in HDFS, then exit (consumer --until-caught-up).
+
+Inputs: the raw topics and the dead-letter topic; options are passed through to
+consumers/hdfs_consumer.py (for example --group, --landing-root, --batch-messages).
+Outputs: /raw/<topic>/part-*.jsonl, /rejects/produce/<dead-letter topic>/, /rejects/consume/<topic>/; the
+consumer's summary line on stdout.
+Re-run safe: a second run finds no lag and lands nothing; a crashed run resumes exactly (docs/04-ingest.md).
+
+Run:
+    .venv/bin/python scripts/04_consume.py
+    .venv/bin/python scripts/04_consume.py --group my-pipeline --landing-root /tests/my-run
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+CONSUMER = Path(__file__).resolve().parents[1] / "consumers" / "hdfs_consumer.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if any(argument in ("-h", "--help") for argument in arguments):
+        print(__doc__)
+    return subprocess.run(
+        [sys.executable, str(CONSUMER), "--until-caught-up", *arguments], check=False
+    ).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
