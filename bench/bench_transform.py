@@ -1,0 +1,360 @@
+"""Benchmark the transform: Spark job 03 against DuckDB on the same raw rows, and Trino query latency.
+
+Purpose: the numbers of issue 5's "Measure" section.
+
+1. Generates N box-office raw rows (default 10,000,000) with the seeded generator (``--scale`` theaters per
+   state so that N rows exist), as landed film-day envelopes, into a local folder (reused by later runs
+   with the same N and seed). Both engines read the same files through ``file://``.
+2. Spark: runs job 01 (films, untimed) and then job 03 through spark-submit on the standalone master;
+   reports the wall time (spark-submit start to exit, JVM start included), the job's own time (from its
+   summary line) and both per million rows.
+3. DuckDB (Python, single node, all cores): the same deduplication, daily, weekly and per-film aggregation
+   on the same files, written as Parquet; reports the time and the Spark / DuckDB ratios (target <= 3).
+   The two engines' daily totals are compared, so the benchmark fails if they disagree.
+4. Trino: every queries/*.sql question against hive.<--trino-schema> (tables registered by
+   scripts/06_queries.py over the bundled data), one warm-up then ``--repeats`` timed runs; reports the
+   median (target <= 1 s).
+
+Outputs: a Markdown summary on stdout and the figures as JSON in bench/output/transform/results.json.
+
+Run:
+    .venv/bin/python bench/bench_transform.py                      (make bench-transform; 10M rows)
+    .venv/bin/python bench/bench_transform.py --rows 1000000 --skip-trino
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import re
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import trino
+
+from hyperion.config import REPOSITORY_ROOT, get_settings
+from hyperion.transform.envelopes import boxoffice_envelopes, film_envelopes, landed_file_name
+from hyperion.transform.submit import JOB_SCRIPTS, SubmitOptions, build_package_archive, run_job
+from hyperion.transform.trino_sql import question_files, read_query_file, run_statements
+
+logger = logging.getLogger("bench_transform")
+
+DATA_DIRECTORY = REPOSITORY_ROOT / "data"
+BUNDLED_ROWS_PER_THEATER = 510_153  # rows of the whole catalog at --scale 1 (seed-independent)
+# About half a million rows per landed file, like a consumer rolling files by size.
+ROWS_PER_FILE = 500_000
+STATES = 51
+SUMMARY_SECONDS = re.compile(r"seconds=([0-9.]+)")
+
+DUCKDB_RAW_COLUMNS = (
+    "{schema_version: 'BIGINT', source_file: 'VARCHAR', source_location: 'VARCHAR', run_id: 'VARCHAR', "
+    "payload: 'STRUCT(film_id VARCHAR, date VARCHAR, "
+    '"rows" STRUCT(state VARCHAR, theater_id BIGINT, gross_cents BIGINT)[])\', '
+    "kafka_partition: 'BIGINT', kafka_offset: 'BIGINT'}"
+)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000, help="box-office raw rows to generate")
+    parser.add_argument("--seed", default="42")
+    parser.add_argument(
+        "--work-directory", type=Path, default=REPOSITORY_ROOT / "bench" / "output" / "transform"
+    )
+    parser.add_argument("--master", default=settings.spark_master_url)
+    parser.add_argument(
+        "--trino-schema", default=settings.trino_schema, help="schema with the bundled tables"
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per Trino query")
+    parser.add_argument("--skip-spark", action="store_true")
+    parser.add_argument("--skip-duckdb", action="store_true")
+    parser.add_argument("--skip-trino", action="store_true")
+    return parser.parse_args(argv)
+
+
+def write_raw(raw_directory: Path, rows: int, seed: str) -> int:
+    """Land ``rows`` box-office rows (and the films) as envelope files; return the number written."""
+    marker = raw_directory / "GENERATED.json"
+    wanted = {"rows": rows, "seed": seed}
+    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+        logger.info("reusing %s (%d rows)", raw_directory, rows)
+        return rows
+    if raw_directory.exists():
+        shutil.rmtree(raw_directory)
+    films_folder = raw_directory / "raw-films"
+    films_folder.mkdir(parents=True)
+    films = list(film_envelopes(DATA_DIRECTORY, "bench"))
+    with (films_folder / landed_file_name(0, 0, len(films) - 1)).open("w") as handle:
+        for offset, value in enumerate(films):
+            handle.write(json.dumps({**value, "kafka_partition": 0, "kafka_offset": offset}) + "\n")
+    scale = max(1, math.ceil(rows / BUNDLED_ROWS_PER_THEATER))
+    folder = raw_directory / "raw-boxoffice"
+    folder.mkdir()
+    messages_per_file = max(1, ROWS_PER_FILE // (STATES * scale))
+    written = 0
+    offset = 0
+    batch: list[str] = []
+    started = time.perf_counter()
+
+    def flush() -> None:
+        nonlocal batch
+        if batch:
+            first = offset - len(batch)
+            (folder / landed_file_name(0, first, offset - 1)).write_text("".join(batch))
+            batch = []
+
+    for value in boxoffice_envelopes(DATA_DIRECTORY, seed=seed, scale=scale, run_id="bench"):
+        remaining = rows - written
+        if remaining <= 0:
+            break
+        value["payload"]["rows"] = value["payload"]["rows"][:remaining]
+        written += len(value["payload"]["rows"])
+        batch.append(json.dumps({**value, "kafka_partition": 0, "kafka_offset": offset}) + "\n")
+        offset += 1
+        if len(batch) >= messages_per_file:
+            flush()
+    flush()
+    marker.write_text(json.dumps(wanted))
+    logger.info(
+        "generated %d rows in %d messages (scale %d) in %.0f s",
+        written,
+        offset,
+        scale,
+        time.perf_counter() - started,
+    )
+    return written
+
+
+def run_spark(arguments: argparse.Namespace, raw_root: str, spark_output: Path, rows: int) -> dict[str, Any]:
+    options = SubmitOptions(
+        master=arguments.master, py_files=build_package_archive(arguments.work_directory / "hyperion.zip")
+    )
+    common = [
+        "--input",
+        raw_root,
+        "--output",
+        spark_output.as_uri(),
+        "--rejects",
+        (spark_output.parent / "spark-rejects").as_uri(),
+    ]
+    run_job(JOB_SCRIPTS["01"], common, options, arguments.work_directory / "spark-01.log")
+    log = arguments.work_directory / "spark-03.log"
+    wall_seconds = run_job(JOB_SCRIPTS["03"], common, options, log)
+    summary = next(line for line in log.read_text().splitlines() if "rows_in=" in line)
+    job_seconds = float(SUMMARY_SECONDS.search(summary).group(1))
+    logger.info("spark: %s", summary.split(": ", 1)[-1])
+    return {
+        "wall_seconds": round(wall_seconds, 2),
+        "job_seconds": job_seconds,
+        "wall_seconds_per_million_rows": round(wall_seconds / rows * 1e6, 2),
+        "job_seconds_per_million_rows": round(job_seconds / rows * 1e6, 2),
+        "summary": summary.split(": ", 1)[-1],
+    }
+
+
+def duckdb_statements(raw_glob: str, films_glob: str, output: Path) -> list[str]:
+    """The same deduplication and aggregations as job 03, in DuckDB SQL."""
+    return [
+        f"""
+        create or replace temp table films as
+        select film_key, film_id, release_date, domestic_gross_usd from read_parquet('{films_glob}')
+        """,
+        f"""
+        create or replace temp table deduplicated as
+        with raw as (
+            select * from read_json(
+                '{raw_glob}', format = 'newline_delimited', columns = {DUCKDB_RAW_COLUMNS}
+            )
+        ),
+        exploded as (
+            select payload.film_id as film_id, payload.date as date, unnest(payload."rows") as entry,
+                kafka_partition, kafka_offset
+            from raw
+            where schema_version = 1 and payload is not null
+        )
+        select
+            film_id, try_cast(date as date) as box_office_date, entry.state as state,
+            entry.theater_id as theater_id,
+            arg_max(entry.gross_cents, (kafka_partition, kafka_offset, entry.gross_cents)) as gross_cents
+        from exploded
+        where entry.state is not null and entry.theater_id is not null and entry.gross_cents >= 0
+            and try_cast(date as date) is not null
+        group by all
+        """,
+        """
+        create or replace temp table daily as
+        select
+            films.film_key, d.film_id, d.box_office_date, d.state, sum(d.gross_cents) as gross_cents,
+            count(*) as theater_count,
+            datediff('day', films.release_date, d.box_office_date) + 1 as day_number,
+            year(d.box_office_date) as box_office_year
+        from deduplicated as d
+        inner join films on d.film_id = films.film_id
+        group by films.film_key, d.film_id, films.release_date, d.box_office_date, d.state
+        """,
+        """
+        create or replace temp table weekly as
+        select
+            daily.film_key, daily.film_id,
+            cast(floor(datediff('day', films.release_date, daily.box_office_date) / 7) as integer) + 1
+                as week_number,
+            sum(daily.gross_cents) as gross_cents, count(distinct daily.box_office_date) as days_with_gross
+        from daily inner join films on daily.film_key = films.film_key
+        group by all
+        """,
+        """
+        create or replace temp table film_summary as
+        with per_day as (
+            select daily.film_key, daily.film_id, films.release_date, daily.box_office_date,
+                sum(daily.gross_cents) as day_gross_cents
+            from daily inner join films on daily.film_key = films.film_key
+            group by all
+        ),
+        per_state as (
+            select film_key, state, sum(gross_cents) as state_gross_cents from daily group by all
+        )
+        select
+            per_day.film_key, per_day.film_id,
+            sum(day_gross_cents) as total_gross_cents,
+            sum(case when box_office_date between release_date
+                    and release_date + to_days(cast((6 - (dayofweek(release_date) + 6) % 7) % 7 as integer))
+                    and (dayofweek(box_office_date) + 6) % 7 >= 4
+                then day_gross_cents else 0 end) as opening_weekend_gross_cents,
+            min(box_office_date) as first_date, max(box_office_date) as last_date,
+            count(*) as days_with_gross, max(day_gross_cents) as peak_day_gross_cents,
+            (select count(*) from per_state where per_state.film_key = per_day.film_key) as state_count,
+            (select arg_min(state, (-state_gross_cents, state)) from per_state
+                where per_state.film_key = per_day.film_key) as top_state
+        from per_day
+        group by per_day.film_key, per_day.film_id
+        """,
+        f"copy daily to '{output / 'box_office_daily'}' "
+        "(format parquet, compression zstd, partition_by (box_office_year), overwrite_or_ignore)",
+        f"copy weekly to '{output / 'box_office_weekly.parquet'}' (format parquet, compression zstd)",
+        f"copy film_summary to '{output / 'box_office_film_summary.parquet'}' "
+        "(format parquet, compression zstd)",
+    ]
+
+
+def run_duckdb(raw_directory: Path, spark_output: Path, duckdb_output: Path, rows: int) -> dict[str, Any]:
+    if duckdb_output.exists():
+        shutil.rmtree(duckdb_output)
+    duckdb_output.mkdir(parents=True)
+    connection = duckdb.connect()
+    started = time.perf_counter()
+    for statement in duckdb_statements(
+        str(raw_directory / "raw-boxoffice" / "*.jsonl"),
+        str(spark_output / "films" / "*.parquet"),
+        duckdb_output,
+    ):
+        connection.execute(statement)
+    seconds = time.perf_counter() - started
+    daily_rows, daily_total = connection.execute("select count(*), sum(gross_cents) from daily").fetchone()
+    connection.close()
+    return {
+        "seconds": round(seconds, 2),
+        "seconds_per_million_rows": round(seconds / rows * 1e6, 2),
+        "daily_rows": daily_rows,
+        "daily_total_cents": int(daily_total),
+    }
+
+
+def spark_daily_totals(spark_output: Path) -> tuple[int, int]:
+    connection = duckdb.connect()
+    rows, total = connection.execute(
+        "select count(*), sum(gross_cents) "
+        f"from read_parquet('{spark_output / 'box_office_daily'}/*/*.parquet')"
+    ).fetchone()
+    connection.close()
+    return rows, int(total)
+
+
+def run_trino(schema: str, repeats: int) -> dict[str, Any]:
+    settings = get_settings()
+    connection = trino.dbapi.connect(
+        host=settings.trino_host, port=settings.trino_port, user=settings.trino_user, catalog="hive"
+    )
+    latencies = {}
+    for path in question_files():
+        statements = read_query_file(path, schema=schema).statements()
+        run_statements(connection, statements)  # warm-up
+        timings = [run_statements(connection, statements)[0].seconds for _ in range(repeats)]
+        latencies[path.stem] = round(statistics.median(timings), 3)
+        logger.info("trino %s: median %.3f s of %d", path.stem, latencies[path.stem], repeats)
+    connection.close()
+    return latencies
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = [f"# Transform benchmark ({results['rows']:,} raw box-office rows)", ""]
+    spark, duck = results.get("spark"), results.get("duckdb")
+    if spark:
+        lines.append(
+            f"- Spark job 03 (spark-submit, standalone, 2 cores): wall {spark['wall_seconds']} s "
+            f"({spark['wall_seconds_per_million_rows']} s per million rows); job {spark['job_seconds']} s "
+            f"({spark['job_seconds_per_million_rows']} s per million rows)"
+        )
+    if duck:
+        lines.append(
+            f"- DuckDB (same files, same outputs): {duck['seconds']} s "
+            f"({duck['seconds_per_million_rows']} s per million rows)"
+        )
+    if spark and duck:
+        lines.append(
+            f"- Spark / DuckDB: {results['ratio_wall']} (wall), {results['ratio_job']} (job time); "
+            "target <= 3"
+        )
+    if "trino_median_seconds" in results:
+        lines += ["", "| query | Trino warm median (s) |", "|---|---|"]
+        lines += [f"| {name} | {seconds} |" for name, seconds in results["trino_median_seconds"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    arguments.work_directory.mkdir(parents=True, exist_ok=True)
+    raw_directory = arguments.work_directory / "raw"
+    spark_output = arguments.work_directory / "spark-processed"
+    results: dict[str, Any] = {"rows": arguments.rows, "seed": arguments.seed}
+    if not (arguments.skip_spark and arguments.skip_duckdb):
+        results["rows"] = write_raw(raw_directory, arguments.rows, arguments.seed)
+    if not arguments.skip_spark:
+        results["spark"] = run_spark(arguments, raw_directory.as_uri(), spark_output, results["rows"])
+    if not arguments.skip_duckdb:
+        results["duckdb"] = run_duckdb(
+            raw_directory, spark_output, arguments.work_directory / "duckdb-processed", results["rows"]
+        )
+    if "spark" in results and "duckdb" in results:
+        spark_rows, spark_total = spark_daily_totals(spark_output)
+        if (spark_rows, spark_total) != (
+            results["duckdb"]["daily_rows"],
+            results["duckdb"]["daily_total_cents"],
+        ):
+            logger.error(
+                "engines disagree: spark daily %s, duckdb daily %s",
+                (spark_rows, spark_total),
+                results["duckdb"],
+            )
+            return 1
+        results["ratio_wall"] = round(results["spark"]["wall_seconds"] / results["duckdb"]["seconds"], 2)
+        results["ratio_job"] = round(results["spark"]["job_seconds"] / results["duckdb"]["seconds"], 2)
+    if not arguments.skip_trino:
+        results["trino_median_seconds"] = run_trino(arguments.trino_schema, arguments.repeats)
+    (arguments.work_directory / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    sys.stdout.write(render(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// End-to-end tests of the built site in Debian's Chromium (playwright-core, no browser download).
+// Serves frontend/dist on a free port, blocks every request outside the site's origin, visits every
+// route, compares the figures on screen with the same SQL run by Python DuckDB over the same export
+// Parquet files (dist/data/*.parquet), exercises /analytics (query, bad SQL, forbidden statement,
+// cancel, deep link), runs axe-core (fails on serious or critical violations) and saves a screenshot
+// of each page to test-output/screenshots/.
+// Prerequisites: `npm run build` with data in public/data (make web); chromium at /usr/bin/chromium.
+// Run: node e2e/run.mjs   (env: CHROMIUM_PATH, HYPERION_PYTHON, SCREENSHOT_DIR)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../scripts/serve.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, '..');
+const repository = resolve(frontend, '..');
+const distDirectory = join(frontend, 'dist');
+const dataDirectory = join(distDirectory, 'data');
+const python = process.env.HYPERION_PYTHON ?? join(repository, '.venv', 'bin', 'python');
+const screenshotDirectory = resolve(process.env.SCREENSHOT_DIR ?? join(repository, 'test-output', 'screenshots'));
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const results = [];
+async function check(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    results.push({ name, ok: false, error });
+    console.log(`FAIL ${name}: ${error?.stack ?? error}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Run SQL statements with Python DuckDB over the exported Parquet files. */
+function pythonQueries(queries) {
+  const run = spawnSync(python, [join(here, 'python_queries.py')], {
+    input: JSON.stringify({ data_dir: dataDirectory, queries }),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`python_queries.py failed: ${run.stderr}`);
+  return JSON.parse(run.stdout).map((answer, index) => {
+    if (answer.error) throw new Error(`Python DuckDB rejected query ${index}: ${answer.error}\n${queries[index]}`);
+    return answer.columns.length ? answer.rows.map((row) => Object.fromEntries(answer.columns.map((column, i) => [column, row[i]]))) : [];
+  });
+}
+
+function sameValue(browserValue, pythonValue) {
+  if (typeof browserValue === 'number' && typeof pythonValue === 'number') {
+    return Math.abs(browserValue - pythonValue) <= 1e-9 * Math.max(1, Math.abs(pythonValue));
+  }
+  return JSON.stringify(browserValue) === JSON.stringify(pythonValue);
+}
+
+async function waitForContent(page) {
+  await page.waitForFunction(() => document.querySelector('main h1') !== null, null, { timeout: 30000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll('main .skeleton').length === 0 && !/Loading/.test(document.querySelector('[data-testid$="-count"]')?.textContent ?? ''),
+    null,
+    { timeout: 30000 },
+  );
+  // Let Recharts finish measuring its containers before a screenshot.
+  await page.waitForTimeout(300);
+}
+
+async function pageErrors(page) {
+  return page.$$eval('main [role="alert"], .engine-banner', (elements) => elements.map((element) => element.textContent));
+}
+
+/** Compare every chart's data table (columns marked with data-field) with Python DuckDB. */
+async function compareCharts(page, label) {
+  const charts = await page.$$eval('section[data-query-id][data-sql]', (sections) =>
+    sections
+      .filter((section) => section.querySelector('table[data-chart-table]'))
+      .map((section) => ({
+        id: section.dataset.queryId,
+        sql: section.dataset.sql,
+        rows: [...section.querySelectorAll('table[data-chart-table] tbody tr')].map((row) =>
+          Object.fromEntries([...row.querySelectorAll('td[data-field]')].map((cell) => [cell.dataset.field, JSON.parse(cell.dataset.value)])),
+        ),
+      })),
+  );
+  assert(charts.length > 0, `${label}: no charts found`);
+  const expected = pythonQueries(charts.map((chart) => chart.sql));
+  let compared = 0;
+  charts.forEach((chart, index) => {
+    const pythonRows = expected[index];
+    // The talent chart draws the first rows of its list query.
+    const reference = chart.id === 'talent-list' ? pythonRows.slice(0, chart.rows.length) : pythonRows;
+    assert(chart.rows.length === reference.length, `${label}/${chart.id}: ${chart.rows.length} rows on screen, Python DuckDB gives ${reference.length}`);
+    chart.rows.forEach((row, rowIndex) => {
+      for (const [field, value] of Object.entries(row)) {
+        assert(sameValue(value, reference[rowIndex][field]), `${label}/${chart.id} row ${rowIndex} ${field}: screen ${JSON.stringify(value)} != Python ${JSON.stringify(reference[rowIndex][field])}`);
+        compared += 1;
+      }
+    });
+  });
+  assert(compared > 0, `${label}: no values compared`);
+  return compared;
+}
+
+async function runAxe(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.length, help: violation.help, target: violation.nodes[0]?.target }));
+  });
+  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  assert(serious.length === 0, `${label}: axe serious violations: ${JSON.stringify(serious, null, 1)}`);
+  return violations;
+}
+
+async function main() {
+  mkdirSync(screenshotDirectory, { recursive: true });
+  const { server, url: origin } = await startServer({ root: distDirectory, port: 0 });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const outsideRequests = [];
+  // The site must work with everything outside its own origin cut off.
+  await context.route('**/*', (route) => {
+    const requestUrl = route.request().url();
+    if (requestUrl.startsWith(origin) || requestUrl.startsWith('blob:') || requestUrl.startsWith('data:')) return route.continue();
+    outsideRequests.push(requestUrl);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+
+  const [topFilm] = pythonQueries(["select film_id, title from films_complete where release_type = 'theatrical' and domestic_gross_usd is not null order by worldwide_gross_usd desc nulls last, film_id limit 1"])[0];
+  const [topCharacter] = pythonQueries(['select character_id, count(distinct film_id) as films from characters_complete group by character_id order by films desc, character_id limit 1'])[0];
+
+  const routes = [
+    { name: 'overview', path: '/' },
+    { name: 'studios', path: '/studios' },
+    { name: 'films', path: '/films' },
+    { name: 'film', path: `/films/${topFilm.film_id}` },
+    { name: 'characters', path: '/characters' },
+    { name: 'character', path: `/characters/${topCharacter.character_id}` },
+    { name: 'talent', path: '/talent' },
+    { name: 'analytics', path: '/analytics' },
+  ];
+
+  for (const route of routes) {
+    await check(`route ${route.path} renders without errors, screenshot, axe`, async () => {
+      await page.goto(origin + route.path);
+      await waitForContent(page);
+      if (route.name === 'analytics') await page.waitForSelector('[data-testid="result-table"]', { timeout: 30000 });
+      const errors = await pageErrors(page);
+      assert(errors.length === 0, `error states shown: ${errors.join(' | ')}`);
+      await page.screenshot({ path: join(screenshotDirectory, `${route.name}.png`), fullPage: true });
+      await runAxe(page, route.path);
+    });
+  }
+
+  async function compareHeadline(page) {
+    const sql = await page.$eval('section[data-query-id="headline"]', (section) => section.dataset.sql);
+    const figures = await page.$$eval('[data-figure]', (elements) => elements.map((element) => ({ key: element.dataset.figure, value: Number(element.dataset.value), text: element.querySelector('dd').textContent })));
+    const [expected] = pythonQueries([sql])[0];
+    assert(figures.length === 5, `expected 5 headline figures, got ${figures.length}`);
+    for (const figure of figures) {
+      assert(sameValue(figure.value, expected[figure.key]), `${figure.key}: screen ${figure.value} != Python ${expected[figure.key]}`);
+      if (!figure.key.endsWith('_usd')) {
+        assert(figure.text === new Intl.NumberFormat('en-US').format(expected[figure.key]), `${figure.key}: shown as ${figure.text}`);
+      }
+    }
+  }
+  const waitForSource = (target, source) =>
+    target.waitForFunction((wanted) => [...document.querySelectorAll('[data-source]')].every((element) => element.dataset.source === wanted) && document.querySelectorAll('[data-source]').length >= 4, source, { timeout: 30000 });
+
+  await check('overview headline figures (DuckDB) equal Python DuckDB', async () => {
+    await page.goto(origin + '/');
+    await waitForContent(page);
+    await waitForSource(page, 'duckdb');
+    await compareHeadline(page);
+  });
+
+  await check('overview first paint from Parquet, before DuckDB is ready, equals Python DuckDB', async () => {
+    const early = await context.newPage();
+    let releaseWasm;
+    const wasmHeld = new Promise((resolvePromise) => (releaseWasm = resolvePromise));
+    // Hold DuckDB's wasm back so the page must paint from the Parquet read alone.
+    await early.route('**/*.wasm', async (route) => {
+      await wasmHeld;
+      await route.continue();
+    });
+    await early.goto(origin + '/');
+    await waitForSource(early, 'parquet');
+    assert((await early.$eval('[data-engine-status]', (element) => element.dataset.engineStatus)) === 'starting', 'DuckDB was ready before the first paint');
+    await compareHeadline(early);
+    const compared = await compareCharts(early, '/ (first paint)');
+    assert(compared >= 10, `only ${compared} values compared`);
+    releaseWasm();
+    await waitForSource(early, 'duckdb');
+    await early.close();
+  });
+
+  for (const route of routes.filter((candidate) => ['overview', 'studios', 'film', 'talent'].includes(candidate.name))) {
+    await check(`charts on ${route.path} equal Python DuckDB`, async () => {
+      await page.goto(origin + route.path);
+      await waitForContent(page);
+      if (route.name === 'overview') await waitForSource(page, 'duckdb');
+      const compared = await compareCharts(page, route.path);
+      assert(compared >= 10, `only ${compared} values compared`);
+    });
+  }
+
+  await check('film page weekly curve (URL state) equals Python DuckDB', async () => {
+    await page.goto(`${origin}/films/${topFilm.film_id}?curve=weekly`);
+    await waitForContent(page);
+    assert((await page.$$('section[data-query-id="film-weekly-gross"]')).length === 1, 'weekly chart not shown for ?curve=weekly');
+    await compareCharts(page, 'weekly');
+    const figure = await page.$eval('[data-figure="domestic_gross_usd"]', (element) => Number(element.dataset.value));
+    const [expected] = pythonQueries([`select domestic_gross_usd from films_complete where film_id = '${topFilm.film_id}'`])[0];
+    assert(figure === expected.domestic_gross_usd, `domestic gross ${figure} != ${expected.domestic_gross_usd}`);
+  });
+
+  await check('films deep link restores filters and sort; list equals Python DuckDB; Back works', async () => {
+    await page.goto(`${origin}/films?studio=pixar&sort=worldwide_gross_usd&dir=desc`);
+    await waitForContent(page);
+    assert((await page.$eval('#film-studio', (element) => element.value)) === 'pixar', 'studio select not restored');
+    const sql = await page.$eval('section[data-query-id="film-list"]', (section) => section.dataset.sql);
+    const expected = pythonQueries([sql])[0];
+    const shownCount = Number(await page.$eval('[data-testid="film-count"]', (element) => element.dataset.value));
+    assert(shownCount === expected.length && expected.length > 0, `count ${shownCount} != Python ${expected.length}`);
+    const firstTitles = await page.$$eval('[data-testid="film-table"] tbody tr[aria-rowindex] td:first-child', (cells) => cells.slice(0, 5).map((cell) => cell.textContent));
+    assert(JSON.stringify(firstTitles) === JSON.stringify(expected.slice(0, 5).map((row) => row.title)), `first titles ${firstTitles} != ${expected.slice(0, 5).map((row) => row.title)}`);
+    await page.selectOption('#film-decade', { index: 1 });
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('decade'));
+    await page.goBack();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('decade') && new URL(location.href).searchParams.get('studio') === 'pixar');
+    assert((await page.$eval('#film-studio', (element) => element.value)) === 'pixar', 'Back did not restore the studio filter');
+  });
+
+  await check('characters filter count equals Python DuckDB', async () => {
+    await page.goto(`${origin}/characters?gender=female&role=protagonist`);
+    await waitForContent(page);
+    const sql = await page.$eval('section[data-query-id="character-list"]', (section) => section.dataset.sql);
+    const expected = pythonQueries([sql])[0];
+    const shownCount = Number(await page.$eval('[data-testid="character-count"]', (element) => element.dataset.value));
+    assert(shownCount === expected.length && expected.length > 0, `count ${shownCount} != Python ${expected.length}`);
+  });
+
+  await check('character page lists its films and voice actors (Python DuckDB)', async () => {
+    await page.goto(`${origin}/characters/${topCharacter.character_id}`);
+    await waitForContent(page);
+    const films = Number(await page.$eval('[data-figure="films"]', (element) => element.dataset.value));
+    assert(films === topCharacter.films, `films ${films} != Python ${topCharacter.films}`);
+    const rows = await page.$$eval('[data-testid="appearance-table"] tbody tr', (elements) => elements.length);
+    assert(rows === topCharacter.films, `appearance rows ${rows} != ${topCharacter.films}`);
+  });
+
+  const analyticsUrl = (sql) => `${origin}/analytics?sql=${encodeURIComponent(sql)}`;
+  async function analyticsStatus() {
+    await page.waitForFunction(() => !['running', 'idle'].includes(document.querySelector('[data-testid="query-status"]')?.dataset.status ?? 'idle'), null, { timeout: 30000 });
+    return page.$eval('[data-testid="query-status"]', (element) => ({ status: element.dataset.status, text: element.textContent }));
+  }
+
+  await check('analytics deep link runs the query; result equals Python DuckDB', async () => {
+    const sql = 'select studio_id, count(*) as films, sum(runtime_minutes) as minutes from films_complete group by studio_id order by films desc, studio_id';
+    await page.goto(analyticsUrl(sql));
+    const status = await analyticsStatus();
+    assert(status.status === 'done', `status ${status.status}: ${status.text}`);
+    const cells = await page.$$eval('[data-testid="result-table"] tbody tr', (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent)));
+    const expected = pythonQueries([sql])[0].map((row) => [String(row.studio_id), String(row.films), String(row.minutes)]);
+    assert(JSON.stringify(cells) === JSON.stringify(expected), `result ${JSON.stringify(cells)} != Python ${JSON.stringify(expected)}`);
+    const editorText = await page.$eval('.cm-content', (element) => element.textContent);
+    assert(editorText.includes('group by studio_id'), 'editor does not show the deep-linked SQL');
+  });
+
+  await check('analytics: typed bad SQL shows the DuckDB error next to the editor', async () => {
+    await page.goto(origin + '/analytics');
+    await analyticsStatus();
+    const runBefore = await page.$eval('[data-testid="query-status"]', (element) => element.dataset.run);
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('select title from films_complete order');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction((before) => document.querySelector('[data-testid="query-status"]').dataset.run !== before, runBefore);
+    const status = await analyticsStatus();
+    assert(status.status === 'failed' && /Parser Error/i.test(status.text), `expected a DuckDB parser error, got ${status.status}: ${status.text}`);
+    await page.goto(analyticsUrl('select no_such_column from films_complete'));
+    const binder = await analyticsStatus();
+    assert(binder.status === 'failed' && /no_such_column/.test(binder.text) && /Binder Error/.test(binder.text), `expected a binder error, got ${binder.status}: ${binder.text}`);
+  });
+
+  for (const [statement, pattern] of [
+    ['drop table films_complete', /not allowed/i],
+    ["select * from read_csv('/etc/passwd')", /read_csv\(\) reads files/i],
+    ["attach 'other.duckdb'", /not allowed/i],
+    ['select 1; delete from films_complete', /one statement/i],
+  ]) {
+    await check(`analytics rejects: ${statement}`, async () => {
+      await page.goto(analyticsUrl(statement));
+      const status = await analyticsStatus();
+      assert(status.status === 'rejected' && pattern.test(status.text), `got ${status.status}: ${status.text}`);
+    });
+  }
+
+  await check('analytics: row limit and cancel', async () => {
+    await page.goto(analyticsUrl('select range as n from range(5000)'));
+    const limited = await analyticsStatus();
+    assert(/1000 rows \(limited to the first 1000\)/.test(limited.text), `row limit not applied: ${limited.text}`);
+    await page.goto(analyticsUrl('select count(*) from range(100000000000) as a'));
+    await page.waitForSelector('[data-testid="query-status"][data-status="running"]');
+    await page.waitForTimeout(300);
+    await page.click('[data-testid="cancel-query"]');
+    const cancelled = await analyticsStatus();
+    assert(cancelled.status === 'failed' && /Cancelled/.test(cancelled.text), `cancel: ${cancelled.status}: ${cancelled.text}`);
+    // The engine is still usable after a cancel.
+    await page.goto(analyticsUrl('select 41 + 1 as answer'));
+    const after = await analyticsStatus();
+    assert(after.status === 'done', `after cancel: ${after.status}: ${after.text}`);
+  });
+
+  await check('dark theme and phone width render without errors', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(origin + '/');
+    await page.click('.theme-toggle');
+    await waitForContent(page);
+    assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark', 'theme toggle did not switch to dark');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `page is ${overflow}px wider than a phone screen`);
+    await page.screenshot({ path: join(screenshotDirectory, 'overview-dark-phone.png'), fullPage: true });
+    await runAxe(page, '/ (dark, phone)');
+    await page.click('.theme-toggle');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await check('offline: no request left the site origin, and no page error', async () => {
+    assert(outsideRequests.length === 0, `requests outside the origin (blocked): ${outsideRequests.join(', ')}`);
+    assert(consoleErrors.length === 0, `page errors: ${consoleErrors.join(' | ')}`);
+  });
+
+  await check('start-up failure shows a visible error state', async () => {
+    const failing = await context.newPage();
+    await failing.route('**/data/hyperion.duckdb', (route) => route.fulfill({ status: 404, body: 'missing' }));
+    await failing.goto(origin + '/');
+    await failing.waitForSelector('[data-engine-status="failed"]', { timeout: 30000 });
+    const text = await failing.$eval('[data-engine-status="failed"]', (element) => element.textContent);
+    assert(/did not start/.test(text) && /404/.test(text), `unexpected error text: ${text}`);
+    await failing.close();
+  });
+
+  await browser.close();
+  server.close();
+  const failed = results.filter((result) => !result.ok);
+  console.log(`\n${results.length - failed.length}/${results.length} checks passed; screenshots in ${screenshotDirectory}`);
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Serve the built site (frontend/dist) the way S3 + CloudFront will: explicit content types
+// (application/wasm matters: DuckDB start-up hangs on a wrong one), extension-less paths rewritten
+// to /index.html for client-side routing, and a real 404 for a missing file with an extension.
+// Usage: node scripts/serve.mjs [--port 4173] [--root dist]
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.parquet': 'application/octet-stream',
+  '.duckdb': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+/** Start a static server; resolves to { server, url } once it listens. */
+export function startServer({ root, port = 4173, host = '127.0.0.1' }) {
+  const rootDirectory = resolve(root);
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    let filePath = normalize(join(rootDirectory, pathname));
+    if (!filePath.startsWith(rootDirectory + sep) && filePath !== rootDirectory) {
+      response.writeHead(403).end('forbidden');
+      return;
+    }
+    if (!extname(pathname)) filePath = join(rootDirectory, 'index.html');
+    if (!existsSync(filePath) || !statSync(filePath).isFile()) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const extension = extname(filePath);
+    const hashedAsset = pathname.startsWith('/assets/');
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
+      'content-length': statSync(filePath).size,
+      'cache-control': hashedAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(filePath).pipe(response);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolvePromise({ server, url: `http://${host}:${address.port}` });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const argumentsList = process.argv.slice(2);
+  const option = (name, fallback) => {
+    const index = argumentsList.indexOf(name);
+    return index >= 0 ? argumentsList[index + 1] : fallback;
+  };
+  const here = fileURLToPath(new URL('..', import.meta.url));
+  const root = resolve(here, option('--root', 'dist'));
+  if (!existsSync(join(root, 'index.html'))) {
+    console.error(`${root}/index.html not found: run "npm run build" (or make web) first`);
+    process.exit(1);
+  }
+  const { url } = await startServer({ root, port: Number(option('--port', '4173')) });
+  console.log(`Hyperion site: ${url}/`);
+}

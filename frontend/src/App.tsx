@@ -1,0 +1,115 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { NavLink, Route, Routes } from 'react-router';
+import { Skeleton } from './components/States';
+import { useEngineState } from './db/hooks';
+import { OverviewPage } from './pages/OverviewPage';
+import { FilmsPage } from './pages/FilmsPage';
+import { FilmPage } from './pages/FilmPage';
+import { CharactersPage } from './pages/CharactersPage';
+import { CharacterPage } from './pages/CharacterPage';
+import { StudiosPage } from './pages/StudiosPage';
+import { TalentPage } from './pages/TalentPage';
+
+// The editor (CodeMirror) is the largest dependency: load it only on /analytics.
+const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
+
+const NAVIGATION = [
+  { to: '/', label: 'Overview' },
+  { to: '/studios', label: 'Studios' },
+  { to: '/films', label: 'Films' },
+  { to: '/characters', label: 'Characters' },
+  { to: '/talent', label: 'Talent' },
+  { to: '/analytics', label: 'Analytics' },
+];
+
+function ThemeToggle() {
+  const [theme, setTheme] = useState(() => document.documentElement.dataset.theme ?? 'light');
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('hyperion-theme', theme);
+  }, [theme]);
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <button type="button" className="button theme-toggle" onClick={() => setTheme(next)} aria-label={`Switch to ${next} theme`}>
+      {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+    </button>
+  );
+}
+
+function EngineStatus() {
+  const state = useEngineState();
+  if (state.status === 'failed') {
+    return (
+      <div className="engine-banner" role="alert" data-engine-status="failed">
+        <strong>The in-browser database did not start.</strong> {state.message}. Reload the page to try again.
+      </div>
+    );
+  }
+  return (
+    <span className="engine-status muted" data-engine-status={state.status} aria-live="polite">
+      {state.status === 'ready' ? `DuckDB ${state.engine.version} ready` : 'Starting DuckDB…'}
+    </span>
+  );
+}
+
+export function App() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="brand">
+          <NavLink to="/">Hyperion</NavLink>
+        </div>
+        <nav aria-label="Main">
+          <ul>
+            {NAVIGATION.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end={item.to === '/'}>
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="header-tools">
+          <ThemeToggle />
+        </div>
+      </header>
+      <div className="status-row">
+        <EngineStatus />
+      </div>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Skeleton height={400} label="Loading page" />}>
+          <Routes>
+            <Route path="/" element={<OverviewPage />} />
+            <Route path="/studios" element={<StudiosPage />} />
+            <Route path="/films" element={<FilmsPage />} />
+            <Route path="/films/:filmId" element={<FilmPage />} />
+            <Route path="/characters" element={<CharactersPage />} />
+            <Route path="/characters/:characterId" element={<CharacterPage />} />
+            <Route path="/talent" element={<TalentPage />} />
+            <Route path="/analytics" element={<AnalyticsPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
+      </main>
+      <footer className="site-footer muted">
+        Every figure is computed in your browser by DuckDB-WASM from the exported data files in <a href="/data/manifest.json">/data</a>. Box-office
+        days and states are synthetic, split from each film's reported domestic gross.
+      </footer>
+    </>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="card">
+      <h1>Page not found</h1>
+      <p>
+        Try the <NavLink to="/">overview</NavLink>.
+      </p>
+    </section>
+  );
+}

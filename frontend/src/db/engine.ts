@@ -1,0 +1,213 @@
+// The one DuckDB-WASM instance of the page. It is a module-level singleton so that React StrictMode,
+// which mounts effects twice in development, never starts a second engine.
+import * as duckdb from '@duckdb/duckdb-wasm';
+import mvpWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import mvpWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import { lockdownStatements, normalizeRows, type Row } from './rows';
+
+export const DATABASE_URL = `${import.meta.env.BASE_URL}data/hyperion.duckdb`;
+export const DATABASE_ALIAS = 'hyperion';
+/** DuckDB compiles its wasm in about 2 s here; a start that takes longer than this has hung. */
+export const STARTUP_TIMEOUT_MS = 20000;
+
+export interface Engine {
+  database: duckdb.AsyncDuckDB;
+  connection: duckdb.AsyncDuckDBConnection;
+  version: string;
+  readyMilliseconds: number;
+}
+
+export type EngineState =
+  | { status: 'starting' }
+  | { status: 'ready'; engine: Engine }
+  | { status: 'failed'; message: string };
+
+let enginePromise: Promise<Engine> | null = null;
+let state: EngineState = { status: 'starting' };
+const listeners = new Set<(state: EngineState) => void>();
+
+function setState(next: EngineState): void {
+  state = next;
+  for (const listener of listeners) listener(next);
+}
+
+export function engineState(): EngineState {
+  return state;
+}
+
+export function subscribeEngine(listener: (state: EngineState) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function withTimeout<T>(promise: Promise<T>, milliseconds: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${milliseconds / 1000} s`)),
+      milliseconds,
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+async function fetchDatabase(): Promise<Uint8Array> {
+  const response = await fetch(DATABASE_URL);
+  if (!response.ok) throw new Error(`could not load ${DATABASE_URL}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function start(): Promise<Engine> {
+  const started = performance.now();
+  performance.mark('duckdb-start');
+  // The database download runs while the wasm compiles: they are independent.
+  const databaseBytes = fetchDatabase();
+  const bundle = await duckdb.selectBundle({
+    mvp: { mainModule: mvpWasmUrl, mainWorker: mvpWorkerUrl },
+    eh: { mainModule: ehWasmUrl, mainWorker: ehWorkerUrl },
+  });
+  const worker = new Worker(bundle.mainWorker!);
+  const database = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await database.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  await database.open({
+    query: { castBigIntToDouble: true, castDecimalToDouble: true, castTimestampToDate: true },
+  });
+  await database.registerFileBuffer('hyperion.duckdb', await databaseBytes);
+  const connection = await database.connect();
+  await connection.query(`ATTACH 'hyperion.duckdb' AS ${DATABASE_ALIAS} (READ_ONLY)`);
+  await connection.query(`USE ${DATABASE_ALIAS}`);
+  for (const statement of lockdownStatements()) await connection.query(statement);
+  const version = await database.getVersion();
+  performance.mark('duckdb-ready');
+  const readyMilliseconds = performance.now() - started;
+  return { database, connection, version, readyMilliseconds };
+}
+
+/** Start the engine once; later calls share the same promise. Fails visibly after the timeout. */
+export function getEngine(): Promise<Engine> {
+  if (!enginePromise) {
+    enginePromise = withTimeout(start(), STARTUP_TIMEOUT_MS, 'DuckDB start-up').then(
+      (engine) => {
+        setState({ status: 'ready', engine });
+        return engine;
+      },
+      (error: Error) => {
+        setState({ status: 'failed', message: error.message });
+        throw error;
+      },
+    );
+  }
+  return enginePromise;
+}
+
+const resultCache = new Map<string, Promise<Row[]>>();
+
+/** Run one read query on the shared connection; identical SQL is answered from a cache. */
+export function runQuery(sql: string): Promise<Row[]> {
+  let cached = resultCache.get(sql);
+  if (!cached) {
+    cached = getEngine()
+      .then((engine) => engine.connection.query(sql))
+      .then(
+        (table) => normalizeRows(table.toArray()),
+        (error: unknown) => {
+          throw new Error(readableDuckDBError(error));
+        },
+      );
+    cached.catch(() => resultCache.delete(sql));
+    resultCache.set(sql, cached);
+  }
+  return cached;
+}
+
+/** duckdb-wasm reports errors as JSON ({exception_type, exception_message}); show them as DuckDB prints them. */
+export function readableDuckDBError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    const parsed = JSON.parse(message) as { exception_type?: string; exception_message?: string };
+    if (parsed.exception_message) return `${parsed.exception_type ?? 'DuckDB'} Error: ${parsed.exception_message}`;
+  } catch {
+    // Not JSON: already readable.
+  }
+  return message;
+}
+
+export interface AnalyticsResult {
+  columns: string[];
+  rows: Row[];
+  truncated: boolean;
+  milliseconds: number;
+}
+
+export interface RunningQuery {
+  result: Promise<AnalyticsResult>;
+  cancel: () => void;
+}
+
+let analyticsConnection: Promise<duckdb.AsyncDuckDBConnection> | null = null;
+
+/**
+ * Run an already guarded and limited analytics statement on its own connection, so that cancelling it
+ * (`cancelSent`) never interrupts the page's own queries. Rejects on cancel or after `timeoutMilliseconds`.
+ */
+export function runAnalyticsQuery(sql: string, limit: number, timeoutMilliseconds: number): RunningQuery {
+  let cancelWith: (reason: string) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    cancelWith = (reason: string) => reject(new Error(reason));
+  });
+  // The race below handles the rejection; this only stops an early cancel from being reported as unhandled.
+  stopped.catch(() => undefined);
+  const result = (async () => {
+    const engine = await getEngine();
+    analyticsConnection ??= engine.database.connect().then(async (connection) => {
+      // USE is per connection; the analytics guard forbids USE, so users stay on the attached exports.
+      await connection.query(`USE ${DATABASE_ALIAS}`);
+      return connection;
+    });
+    const connection = await analyticsConnection;
+    const started = performance.now();
+    const timer = setTimeout(() => cancelWith(`Timed out after ${timeoutMilliseconds / 1000} s and was cancelled.`), timeoutMilliseconds);
+    try {
+      const read = (async () => {
+        const reader = await connection.send(sql, true);
+        const collected: Row[] = [];
+        let columns: string[] = [];
+        for await (const batch of reader) {
+          columns = batch.schema.fields.map((field) => field.name);
+          collected.push(...normalizeRows(batch.toArray()));
+          if (collected.length > limit) {
+            // The result streams in batches: stop reading and drop the rest instead of wrapping the
+            // user's SQL in a LIMIT subquery, which would shift DuckDB's error positions.
+            await connection.cancelSent().catch(() => false);
+            break;
+          }
+        }
+        return { columns, rows: collected };
+      })();
+      read.catch(() => undefined);
+      const { columns, rows } = await Promise.race([read, stopped]);
+      return {
+        columns,
+        rows: rows.slice(0, limit),
+        truncated: rows.length > limit,
+        milliseconds: performance.now() - started,
+      };
+    } catch (error) {
+      await connection.cancelSent().catch(() => false);
+      throw new Error(readableDuckDBError(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
+  return { result, cancel: () => cancelWith('Cancelled.') };
+}

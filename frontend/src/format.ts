@@ -1,0 +1,57 @@
+const compactCurrency = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+const fullCurrency = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+export const formatMoney = (value: number | null) => (value === null ? '—' : compactCurrency.format(value));
+export const formatMoneyFull = (value: number | null) => (value === null ? '—' : fullCurrency.format(value));
+export const formatInteger = (value: number | null) => (value === null ? '—' : integer.format(value));
+export const formatPercent = (value: number | null) => (value === null ? '—' : percent.format(value));
+
+export const STUDIO_COLORS: Record<string, string> = {
+  wdas: '#3b6fd4',
+  pixar: '#e0892b',
+  'blue-sky': '#2aa3b8',
+  disneytoon: '#a25fd1',
+  '20th-century-animation': '#c7463f',
+  'disney-plus': '#1f9d55',
+  'marvel-animation': '#b8860b',
+  'disney-hybrid': '#d35d9b',
+};
+const FALLBACK_COLORS = ['#6b7280', '#0ea5e9', '#84cc16', '#f43f5e'];
+
+export function studioColor(studioId: string, index = 0): string {
+  return STUDIO_COLORS[studioId] ?? FALLBACK_COLORS[index % FALLBACK_COLORS.length];
+}
+
+export const GENDER_COLORS: Record<string, string> = {
+  female: '#d35d9b',
+  male: '#3b6fd4',
+  nonbinary: '#1f9d55',
+  unknown: '#9ca3af',
+};
+
+/** Turn long rows (key, series, value) into wide rows for stacked charts: one row per key. */
+export function pivot<T>(
+  rows: T[],
+  key: (row: T) => string | number,
+  series: (row: T) => string,
+  value: (row: T) => number,
+): { rows: Record<string, string | number>[]; series: string[] } {
+  const byKey = new Map<string | number, Record<string, string | number>>();
+  const seriesNames = new Set<string>();
+  for (const row of rows) {
+    const k = key(row);
+    const name = series(row);
+    seriesNames.add(name);
+    const wide = byKey.get(k) ?? { key: k };
+    wide[name] = ((wide[name] as number | undefined) ?? 0) + value(row);
+    byKey.set(k, wide);
+  }
+  return { rows: [...byKey.values()], series: [...seriesNames].sort() };
+}

@@ -1,0 +1,222 @@
+import { sql as sqlLanguage } from '@codemirror/lang-sql';
+import { Prec } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
+import CodeMirror from '@uiw/react-codemirror';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ErrorState, Skeleton } from '../components/States';
+import { runAnalyticsQuery, type AnalyticsResult, type RunningQuery } from '../db/engine';
+import { useQuery } from '../db/hooks';
+import { EXAMPLE_QUERIES, schemaQuery } from '../db/queries';
+import type { Row, Value } from '../db/rows';
+import { DEFAULT_ROW_LIMIT, guardSql } from '../db/sqlGuard';
+import { useUrlState } from '../urlState';
+
+const TIMEOUT_MILLISECONDS = 15000;
+
+type RunState =
+  | { status: 'idle' }
+  | { status: 'running'; query: RunningQuery }
+  | { status: 'done'; result: AnalyticsResult }
+  | { status: 'rejected'; message: string }
+  | { status: 'failed'; message: string };
+
+function cellText(value: Value): string {
+  if (value === null) return '';
+  if (Array.isArray(value)) return `[${value.map(cellText).join(', ')}]`;
+  return String(value);
+}
+
+export function toCsv(columns: string[], rows: Row[]): string {
+  const escape = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  return [columns.map(escape).join(','), ...rows.map((row) => columns.map((column) => escape(cellText(row[column]))).join(','))].join('\n');
+}
+
+function SchemaBrowser({ onInsert }: { onInsert: (text: string) => void }) {
+  const schema = useQuery(schemaQuery);
+  const tables = useMemo(() => {
+    const grouped = new Map<string, { column_name: string; data_type: string }[]>();
+    for (const row of schema.rows) grouped.set(row.table_name, [...(grouped.get(row.table_name) ?? []), row]);
+    return [...grouped.entries()];
+  }, [schema.rows]);
+  if (schema.status === 'error') return <ErrorState message={schema.error} />;
+  if (schema.status === 'loading') return <Skeleton height={200} label="Loading schema" />;
+  return (
+    <ul className="schema-list" data-testid="schema-browser">
+      {tables.map(([table, columns]) => (
+        <li key={table}>
+          <details>
+            <summary>
+              {table} <span className="muted">({columns.length})</span>
+            </summary>
+            <ul>
+              {columns.map((column) => (
+                <li key={column.column_name}>
+                  <button type="button" className="link-button" onClick={() => onInsert(column.column_name)} title="Insert into the editor">
+                    {column.column_name}
+                  </button>{' '}
+                  <span className="muted">{column.data_type}</span>
+                </li>
+              ))}
+            </ul>
+            <button type="button" className="link-button" onClick={() => onInsert(`select *\nfrom ${table}\nlimit 100`)}>
+              Query {table}
+            </button>
+          </details>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function QuickChart({ result }: { result: AnalyticsResult }) {
+  const [labelColumn, valueColumn] = result.columns;
+  const numeric = result.rows.length > 0 && result.columns.length >= 2 && result.rows.every((row) => typeof row[valueColumn] === 'number');
+  if (!numeric) return <p className="muted">A quick chart needs a label column followed by a numeric column.</p>;
+  const rows = result.rows.slice(0, 40).map((row) => ({ label: cellText(row[labelColumn]), value: row[valueColumn] as number }));
+  return (
+    <div className="chart" role="img" aria-label={`Bar chart of ${valueColumn} by ${labelColumn} for the first ${rows.length} rows; the result table lists every value.`} style={{ height: 280 }}>
+      <ResponsiveContainer>
+        <BarChart data={rows}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
+          <YAxis />
+          <Tooltip />
+          <Bar dataKey="value" name={valueColumn} fill="#3b6fd4" isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+export default function AnalyticsPage() {
+  const [params, update] = useUrlState();
+  const urlSql = params.get('sql') ?? EXAMPLE_QUERIES[0].sql;
+  const [text, setText] = useState(urlSql);
+  const [run, setRun] = useState<RunState>({ status: 'idle' });
+  const [view, setView] = useState<'table' | 'chart'>('table');
+  const [runCount, setRunCount] = useState(0);
+  const textRef = useRef(text);
+  textRef.current = text;
+
+  const execute = useCallback((sqlText: string) => {
+    setRunCount((count) => count + 1);
+    const guarded = guardSql(sqlText);
+    if (!guarded.ok) {
+      setRun({ status: 'rejected', message: guarded.reason });
+      return;
+    }
+    const query = runAnalyticsQuery(guarded.sql, DEFAULT_ROW_LIMIT, TIMEOUT_MILLISECONDS);
+    setRun({ status: 'running', query });
+    query.result.then(
+      (result) => setRun({ status: 'done', result }),
+      (error: Error) => setRun({ status: 'failed', message: error.message }),
+    );
+  }, []);
+
+  // A deep link (?sql=…) restores the query and runs it.
+  useEffect(() => {
+    setText(urlSql);
+    execute(urlSql);
+  }, [urlSql, execute]);
+
+  const submit = useCallback(() => {
+    if (textRef.current === urlSql) execute(textRef.current);
+    else update({ sql: textRef.current });
+  }, [urlSql, update, execute]);
+
+  const extensions = useMemo(
+    () => [
+      sqlLanguage(),
+      // Highest precedence: the default keymap binds Mod-Enter to "insert blank line".
+      Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (submit(), true) }])),
+      EditorView.contentAttributes.of({ 'aria-label': 'SQL query editor' }),
+    ],
+    [submit],
+  );
+
+  const download = () => {
+    if (run.status !== 'done') return;
+    const blob = new Blob([toCsv(run.result.columns, run.result.rows)], { type: 'text/csv' });
+    const url = URL.createObjectURL(blob);
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = 'hyperion-query.csv';
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <>
+      <h1>Analytics</h1>
+      <div className="analytics-layout">
+        <aside className="card" aria-labelledby="schema-title">
+          <h2 id="schema-title">Tables</h2>
+          <SchemaBrowser onInsert={(insert) => setText((current) => (insert.includes('\n') ? insert : `${current} ${insert}`))} />
+          <h2>Examples</h2>
+          <ul className="example-list">
+            {EXAMPLE_QUERIES.map((example) => (
+              <li key={example.title}>
+                <button type="button" className="link-button" onClick={() => update({ sql: example.sql })}>
+                  {example.title}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </aside>
+        <section className="card editor-card" aria-labelledby="editor-title">
+          <h2 id="editor-title">Query (read-only, at most {DEFAULT_ROW_LIMIT} rows, {TIMEOUT_MILLISECONDS / 1000} s timeout)</h2>
+          <div className="editor" data-testid="sql-editor">
+            <CodeMirror value={text} height="180px" extensions={extensions} onChange={setText} aria-label="SQL query" basicSetup={{ lineNumbers: true, foldGutter: false }} />
+          </div>
+          <div className="toolbar">
+            <button type="button" className="button primary" onClick={submit} disabled={run.status === 'running'} data-testid="run-query">
+              Run <span className="muted">(Ctrl+Enter)</span>
+            </button>
+            <button type="button" className="button" onClick={() => run.status === 'running' && run.query.cancel()} disabled={run.status !== 'running'} data-testid="cancel-query">
+              Cancel
+            </button>
+            <button type="button" className="button" onClick={download} disabled={run.status !== 'done'}>
+              Download CSV
+            </button>
+          </div>
+          <div aria-live="polite" data-testid="query-status" data-status={run.status} data-run={runCount}>
+            {run.status === 'running' && <p className="muted">Running…</p>}
+            {run.status === 'rejected' && <ErrorState title="This query is not allowed" message={run.message} />}
+            {run.status === 'failed' && <ErrorState title="DuckDB error" message={run.message} />}
+            {run.status === 'done' && (
+              <p className="muted" data-testid="result-summary">
+                {run.result.rows.length} rows{run.result.truncated ? ` (limited to the first ${DEFAULT_ROW_LIMIT})` : ''} in {run.result.milliseconds.toFixed(0)} ms
+              </p>
+            )}
+          </div>
+        </section>
+      </div>
+      {run.status === 'done' && (
+        <section className="card" aria-labelledby="result-title">
+          <h2 id="result-title">Result</h2>
+          <div className="segmented" role="group" aria-label="Result view">
+            <button type="button" className="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>Table</button>
+            <button type="button" className="button" aria-pressed={view === 'chart'} onClick={() => setView('chart')}>Quick chart</button>
+          </div>
+          {view === 'chart' ? (
+            <QuickChart result={run.result} />
+          ) : (
+            <div className="table-scroll result-scroll" tabIndex={0} role="region" aria-label="Query result, scrollable">
+              <table className="data-table" data-testid="result-table">
+                <thead>
+                  <tr>{run.result.columns.map((column) => <th key={column} scope="col">{column}</th>)}</tr>
+                </thead>
+                <tbody>
+                  {run.result.rows.map((row, index) => (
+                    <tr key={index}>{run.result.columns.map((column) => <td key={column}>{cellText(row[column])}</td>)}</tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+import { Link, useParams } from 'react-router';
+import { SqlDisclosure } from '../components/ChartCard';
+import { EmptyState, ErrorState, Skeleton } from '../components/States';
+import { useQuery } from '../db/hooks';
+import { characterAppearancesQuery } from '../db/queries';
+
+export function CharacterPage() {
+  const { characterId = '' } = useParams();
+  const spec = characterAppearancesQuery(characterId);
+  const appearances = useQuery(spec);
+  if (appearances.status === 'error') return <ErrorState message={appearances.error} />;
+  if (appearances.status === 'loading') return <Skeleton height={300} label="Loading character" />;
+  const latest = appearances.rows[appearances.rows.length - 1];
+  if (!latest) {
+    return (
+      <EmptyState>
+        No character with id “{characterId}”. <Link to="/characters">Back to characters</Link>.
+      </EmptyState>
+    );
+  }
+  const voices = [...new Set(appearances.rows.flatMap((row) => row.voice_actors))];
+  const singers = [...new Set(appearances.rows.flatMap((row) => row.singing_voice_actors))];
+  return (
+    <>
+      <p>
+        <Link to="/characters">← Characters</Link>
+      </p>
+      <h1>{latest.name}</h1>
+      <section className="card" data-query-id={spec.id} data-sql={spec.sql} aria-label="Character facts">
+        <dl className="facts">
+          <div><dt>Species</dt><dd>{latest.species}{latest.species_detail ? ` (${latest.species_detail})` : ''}</dd></div>
+          <div><dt>Gender</dt><dd>{latest.gender}</dd></div>
+          <div data-figure="films" data-value={appearances.rows.length}><dt>Films</dt><dd>{appearances.rows.length}</dd></div>
+          <div><dt>Voiced by</dt><dd>{voices.length ? voices.join(', ') : '—'}</dd></div>
+          {singers.length > 0 && <div><dt>Singing voice</dt><dd>{singers.join(', ')}</dd></div>}
+        </dl>
+        {latest.notes && <p className="muted">{latest.notes}</p>}
+      </section>
+      <section className="card" aria-labelledby="appearances-title">
+        <h2 id="appearances-title">Films</h2>
+        <div className="table-scroll">
+          <table className="data-table" data-testid="appearance-table">
+            <thead>
+              <tr><th scope="col">Film</th><th scope="col">Year</th><th scope="col">Studio</th><th scope="col">Role</th><th scope="col">Voice</th><th scope="col">Singing voice</th></tr>
+            </thead>
+            <tbody>
+              {appearances.rows.map((row) => (
+                <tr key={row.film_id}>
+                  <td><Link to={`/films/${row.film_id}`}>{row.film_title}</Link></td>
+                  <td>{row.release_year}</td>
+                  <td>{row.studio}</td>
+                  <td>{row.role}</td>
+                  <td>{row.voice_actors.join(', ') || '—'}</td>
+                  <td>{row.singing_voice_actors.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <SqlDisclosure sql={spec.sql} />
+      </section>
+    </>
+  );
+}

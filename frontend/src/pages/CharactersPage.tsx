@@ -1,0 +1,79 @@
+import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import { SqlDisclosure } from '../components/ChartCard';
+import { Select } from '../components/Select';
+import { EmptyState, ErrorState, Skeleton } from '../components/States';
+import { VirtualTable } from '../components/VirtualTable';
+import { useQuery } from '../db/hooks';
+import { characterFranchiseOptionsQuery, characterListQuery, characterOptionsQuery, studioOptionsQuery, type CharacterFilters, type CharacterListRow } from '../db/queries';
+import { useUrlState } from '../urlState';
+
+const FILTER_KEYS: { key: keyof CharacterFilters; param: string }[] = [
+  { key: 'search', param: 'q' },
+  { key: 'franchise', param: 'franchise' },
+  { key: 'studio', param: 'studio' },
+  { key: 'role', param: 'role' },
+  { key: 'gender', param: 'gender' },
+  { key: 'species', param: 'species' },
+];
+
+const franchiseOptions = characterFranchiseOptionsQuery;
+const roleOptions = characterOptionsQuery('role');
+const genderOptions = characterOptionsQuery('gender');
+const speciesOptions = characterOptionsQuery('species');
+
+const COLUMNS: ColumnDef<CharacterListRow, unknown>[] = [
+  { id: 'name', header: 'Character', cell: ({ row }) => <Link to={`/characters/${row.original.character_id}`}>{row.original.name}</Link> },
+  { id: 'films', header: 'Films', cell: ({ row }) => row.original.films },
+  { id: 'first_year', header: 'First film', cell: ({ row }) => row.original.first_year },
+  { id: 'roles', header: 'Roles', cell: ({ row }) => row.original.roles.join(', ') },
+  { id: 'species', header: 'Species', cell: ({ row }) => row.original.species },
+  { id: 'gender', header: 'Gender', cell: ({ row }) => row.original.gender },
+  { id: 'studios', header: 'Studios', cell: ({ row }) => row.original.studios.join(', ') },
+];
+
+export function CharactersPage() {
+  const [params, update] = useUrlState();
+  const filters = Object.fromEntries(FILTER_KEYS.map(({ key, param }) => [key, params.get(param) ?? ''])) as unknown as CharacterFilters;
+  const filterKey = JSON.stringify(filters);
+  const spec = useMemo(() => characterListQuery(JSON.parse(filterKey) as CharacterFilters), [filterKey]);
+  const characters = useQuery(spec);
+  const studios = useQuery(studioOptionsQuery);
+  const franchises = useQuery(franchiseOptions);
+  const roles = useQuery(roleOptions);
+  const genders = useQuery(genderOptions);
+  const species = useQuery(speciesOptions);
+
+  return (
+    <>
+      <h1>Characters</h1>
+      <form className="filters card" role="search" aria-label="Filter characters" onSubmit={(event) => event.preventDefault()}>
+        <label className="field" htmlFor="character-search">
+          <span>Search names</span>
+          <input id="character-search" type="search" value={filters.search} placeholder="e.g. buzz" onChange={(event) => update({ q: event.target.value }, true)} />
+        </label>
+        <Select id="character-franchise" label="Franchise" value={filters.franchise} options={franchises.rows} onChange={(value) => update({ franchise: value })} />
+        <Select id="character-studio" label="Studio" value={filters.studio} options={studios.rows} onChange={(value) => update({ studio: value })} />
+        <Select id="character-role" label="Role" value={filters.role} options={roles.rows} onChange={(value) => update({ role: value })} />
+        <Select id="character-gender" label="Gender" value={filters.gender} options={genders.rows} onChange={(value) => update({ gender: value })} />
+        <Select id="character-species" label="Species" value={filters.species} options={species.rows} onChange={(value) => update({ species: value })} />
+      </form>
+      <section className="card" data-query-id={spec.id} data-sql={spec.sql}>
+        <p className="muted" aria-live="polite" data-testid="character-count" data-value={characters.status === 'ready' ? characters.rows.length : ''}>
+          {characters.status === 'ready' ? `${characters.rows.length} characters` : 'Loading characters…'}
+        </p>
+        {characters.status === 'error' ? (
+          <ErrorState message={characters.error} />
+        ) : characters.status === 'loading' && characters.rows.length === 0 ? (
+          <Skeleton height={400} label="Loading characters" />
+        ) : characters.rows.length === 0 ? (
+          <EmptyState>No characters match these filters.</EmptyState>
+        ) : (
+          <VirtualTable label="Characters" rows={characters.rows} columns={COLUMNS} testId="character-table" />
+        )}
+        <SqlDisclosure sql={spec.sql} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,173 @@
+import { Link, useParams } from 'react-router';
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartCard, SqlDisclosure } from '../components/ChartCard';
+import { EmptyState, ErrorState, Skeleton } from '../components/States';
+import { useQuery } from '../db/hooks';
+import { filmCastQuery, filmDailyGrossQuery, filmDetailQuery, filmStateGrossQuery, filmWeeklyGrossQuery } from '../db/queries';
+import { formatInteger, formatMoney, formatMoneyFull, formatPercent } from '../format';
+import { useUrlState } from '../urlState';
+import { useFirstChartMark } from './OverviewPage';
+
+export function FilmPage() {
+  const { filmId = '' } = useParams();
+  const [params, update] = useUrlState();
+  const curve = params.get('curve') === 'weekly' ? 'weekly' : 'daily';
+  const detailSpec = filmDetailQuery(filmId);
+  const castSpec = filmCastQuery(filmId);
+  const dailySpec = filmDailyGrossQuery(filmId);
+  const weeklySpec = filmWeeklyGrossQuery(filmId);
+  const stateSpec = filmStateGrossQuery(filmId);
+  const detail = useQuery(detailSpec);
+  const cast = useQuery(castSpec);
+  const daily = useQuery(curve === 'daily' ? dailySpec : null);
+  const weekly = useQuery(curve === 'weekly' ? weeklySpec : null);
+  const states = useQuery(stateSpec);
+  useFirstChartMark(states.status === 'ready');
+
+  if (detail.status === 'error') return <ErrorState message={detail.error} />;
+  if (detail.status === 'loading') return <Skeleton height={300} label="Loading film" />;
+  const film = detail.rows[0];
+  if (!film) {
+    return (
+      <EmptyState>
+        No film with id “{filmId}”. <Link to="/films">Back to the film list</Link>.
+      </EmptyState>
+    );
+  }
+  const hasBoxOffice = film.release_type === 'theatrical' && film.domestic_gross_usd !== null;
+
+  return (
+    <>
+      <p>
+        <Link to="/films">← Films</Link>
+      </p>
+      <h1>{film.title}</h1>
+      <section className="card" data-query-id={detailSpec.id} data-sql={detailSpec.sql} aria-label="Film details">
+        <dl className="facts">
+          <div><dt>Released</dt><dd>{film.release_date}</dd></div>
+          <div><dt>Studio</dt><dd><Link to={`/films?studio=${film.studio_id}`}>{film.studio}</Link></dd></div>
+          <div><dt>Franchise</dt><dd>{film.franchise ?? '—'}</dd></div>
+          <div><dt>Directed by</dt><dd>{film.directors.join(', ') || '—'}</dd></div>
+          <div><dt>Runtime</dt><dd>{film.runtime_minutes ? `${film.runtime_minutes} min` : '—'}</dd></div>
+          <div><dt>Release</dt><dd>{film.release_type}, {film.animation_type} animation</dd></div>
+          <div data-figure="domestic_gross_usd" data-value={film.domestic_gross_usd ?? ''}><dt>Domestic gross</dt><dd>{formatMoneyFull(film.domestic_gross_usd)}</dd></div>
+          <div data-figure="worldwide_gross_usd" data-value={film.worldwide_gross_usd ?? ''}><dt>Worldwide gross</dt><dd>{formatMoneyFull(film.worldwide_gross_usd)}</dd></div>
+        </dl>
+        {film.gross_note && <p className="muted">Note: {film.gross_note}</p>}
+        <SqlDisclosure sql={detailSpec.sql} />
+      </section>
+
+      <section className="card" aria-labelledby="cast-title" data-query-id={castSpec.id} data-sql={castSpec.sql}>
+        <h2 id="cast-title">Cast</h2>
+        {cast.status === 'error' ? (
+          <ErrorState message={cast.error} />
+        ) : cast.status === 'loading' ? (
+          <Skeleton height={120} label="Loading cast" />
+        ) : cast.rows.length === 0 ? (
+          <EmptyState>No characters are recorded for this film.</EmptyState>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table" data-testid="cast-table">
+              <thead>
+                <tr><th scope="col">Character</th><th scope="col">Role</th><th scope="col">Species</th><th scope="col">Voice</th><th scope="col">Singing voice</th></tr>
+              </thead>
+              <tbody>
+                {cast.rows.map((member) => (
+                  <tr key={member.character_id}>
+                    <td><Link to={`/characters/${member.character_id}`}>{member.name}</Link></td>
+                    <td>{member.role}</td>
+                    <td>{member.species}</td>
+                    <td>{member.voice_actors.map((name, index) => (<span key={name}>{index > 0 && ', '}<Link to={`/talent?q=${encodeURIComponent(name)}&actor=${encodeURIComponent(name)}`}>{name}</Link></span>))}</td>
+                    <td>{member.singing_voice_actors.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <SqlDisclosure sql={castSpec.sql} />
+      </section>
+
+      {hasBoxOffice ? (
+        <div className="grid">
+          <div>
+            <div className="segmented" role="group" aria-label="Box-office curve">
+              <button type="button" className="button" aria-pressed={curve === 'daily'} onClick={() => update({ curve: null })}>Daily</button>
+              <button type="button" className="button" aria-pressed={curve === 'weekly'} onClick={() => update({ curve: 'weekly' })}>Weekly</button>
+            </div>
+            {curve === 'daily' ? (
+              <ChartCard
+                title="Daily domestic box office (synthetic)"
+                summary="Domestic gross per day since release, split from the reported total by the seeded generator."
+                spec={dailySpec}
+                state={daily}
+                columns={[{ header: 'Date', value: (row) => row.date, field: 'date' }, { header: 'Gross (USD)', value: (row) => row.gross_usd, field: 'gross_usd' }]}
+              >
+                {(rows) => (
+                  <ResponsiveContainer>
+                    <LineChart data={rows} margin={{ left: 10 }}>
+                      <CartesianGrid strokeDasharray="3 3" />
+                      <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={30} />
+                      <YAxis tickFormatter={(value: number) => formatMoney(value)} />
+                      <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
+                      <Line type="monotone" dataKey="gross_usd" name="Gross" stroke="#3b6fd4" dot={false} isAnimationActive={false} />
+                    </LineChart>
+                  </ResponsiveContainer>
+                )}
+              </ChartCard>
+            ) : (
+              <ChartCard
+                title="Weekly domestic box office (synthetic)"
+                summary="Domestic gross per week of release (week 1 starts on release day)."
+                spec={weeklySpec}
+                state={weekly}
+                columns={[{ header: 'Week', value: (row) => row.week, field: 'week' }, { header: 'Starts', value: (row) => row.week_start, field: 'week_start' }, { header: 'Gross (USD)', value: (row) => row.gross_usd, field: 'gross_usd' }]}
+              >
+                {(rows) => (
+                  <ResponsiveContainer>
+                    <BarChart data={rows} margin={{ left: 10 }}>
+                      <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                      <XAxis dataKey="week" tick={{ fontSize: 11 }} />
+                      <YAxis tickFormatter={(value: number) => formatMoney(value)} />
+                      <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
+                      <Bar dataKey="gross_usd" name="Gross" fill="#3b6fd4" isAnimationActive={false} />
+                    </BarChart>
+                  </ResponsiveContainer>
+                )}
+              </ChartCard>
+            )}
+          </div>
+          <ChartCard
+            title="Domestic box office by US state (synthetic)"
+            summary="Share of the film's domestic gross in each state; the fifteen largest are drawn."
+            spec={stateSpec}
+            state={states}
+            height={380}
+            columns={[
+              { header: 'State', value: (row) => row.state, field: 'state' },
+              { header: 'Gross (USD)', value: (row) => row.gross_usd, field: 'gross_usd' },
+              { header: 'Share', value: (row) => formatPercent(row.share) },
+            ]}
+          >
+            {(rows) => (
+              <ResponsiveContainer>
+                <BarChart data={rows.slice(0, 15)} layout="vertical">
+                  <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+                  <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} />
+                  <YAxis type="category" dataKey="state" width={36} tick={{ fontSize: 11 }} interval={0} />
+                  <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
+                  <Bar dataKey="gross_usd" name="Gross" fill="#e0892b" isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            )}
+          </ChartCard>
+        </div>
+      ) : (
+        <EmptyState>
+          No box-office curve: {film.release_type === 'theatrical' ? film.gross_note ?? 'no reported gross' : `a ${film.release_type} release has no theatrical gross`}.
+        </EmptyState>
+      )}
+      <p className="muted">{formatInteger(cast.rows.length)} characters listed.</p>
+    </>
+  );
+}

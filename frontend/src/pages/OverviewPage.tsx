@@ -1,0 +1,183 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartCard, SqlDisclosure } from '../components/ChartCard';
+import { ErrorState, Skeleton } from '../components/States';
+import { loadOverviewFirstPaint, type OverviewFirstPaint } from '../db/firstPaint';
+import { useQuery, type QueryState } from '../db/hooks';
+import {
+  filmsPerYearByStudioQuery,
+  genderByDecadeQuery,
+  headlineQuery,
+  topGrossingQuery,
+  type Headline,
+} from '../db/queries';
+import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, studioColor } from '../format';
+
+const HEADLINE_FIGURES: { key: keyof Headline; label: string; format: (value: number) => string }[] = [
+  { key: 'studios', label: 'Studios', format: formatInteger },
+  { key: 'films', label: 'Films', format: formatInteger },
+  { key: 'characters', label: 'Characters', format: formatInteger },
+  { key: 'voice_actors', label: 'Voice actors', format: formatInteger },
+  { key: 'worldwide_gross_usd', label: 'Worldwide gross', format: formatMoney },
+];
+
+/** Marks the first chart drawn, for the benchmark (performance.getEntriesByName('first-chart')). */
+export function useFirstChartMark(ready: boolean) {
+  useEffect(() => {
+    if (ready && performance.getEntriesByName('first-chart').length === 0) {
+      requestAnimationFrame(() => performance.mark('first-chart'));
+    }
+  }, [ready]);
+}
+
+function useOverviewFirstPaint(): OverviewFirstPaint | null {
+  const [value, setValue] = useState<OverviewFirstPaint | null>(null);
+  useEffect(() => {
+    let current = true;
+    // A failed first paint is not an error state: the SQL path below reports its own errors.
+    loadOverviewFirstPaint().then((result) => current && setValue(result), () => undefined);
+    return () => {
+      current = false;
+    };
+  }, []);
+  return value;
+}
+
+/** The SQL result once DuckDB answers; until then the rows computed from the Parquet first paint. */
+function preferEngine<T>(state: QueryState<T>, early: T[] | undefined): QueryState<T> & { source: 'duckdb' | 'parquet' } {
+  if (state.status === 'loading' && early) return { status: 'ready', rows: early, error: null, source: 'parquet' };
+  return { ...state, source: 'duckdb' };
+}
+
+export function OverviewPage() {
+  const early = useOverviewFirstPaint();
+  const headline = preferEngine(useQuery(headlineQuery), early ? [early.headline] : undefined);
+  const perYear = preferEngine(useQuery(filmsPerYearByStudioQuery), early?.filmsPerYear);
+  const topGrossing = preferEngine(useQuery(topGrossingQuery), early?.topGrossing);
+  const gender = preferEngine(useQuery(genderByDecadeQuery), early?.genderByDecade);
+  useFirstChartMark(perYear.status === 'ready');
+  const yearly = pivot(perYear.rows, (row) => row.release_year, (row) => row.studio_id, (row) => row.films);
+  const genderWide = pivot(gender.rows, (row) => `${row.decade}s`, (row) => row.gender, (row) => row.appearances);
+  const genderShares = genderWide.rows.map((row) => {
+    const total = genderWide.series.reduce((sum, name) => sum + ((row[name] as number) ?? 0), 0);
+    const shares: Record<string, string | number> = { key: row.key };
+    for (const name of genderWide.series) shares[name] = ((row[name] as number) ?? 0) / total;
+    return shares;
+  });
+
+  return (
+    <>
+      <h1>Disney-family animation at a glance</h1>
+      <section className="card" aria-labelledby="headline-title" data-query-id={headlineQuery.id} data-sql={headlineQuery.sql} data-source={headline.source}>
+        <h2 id="headline-title" className="visually-hidden">
+          Headline figures
+        </h2>
+        {headline.status === 'error' ? (
+          <ErrorState message={headline.error} />
+        ) : headline.status === 'loading' ? (
+          <Skeleton height={90} label="Loading headline figures" />
+        ) : (
+          <dl className="figures">
+            {HEADLINE_FIGURES.map((figure) => {
+              const value = headline.rows[0]?.[figure.key] ?? null;
+              return (
+                <div key={figure.key} className="figure" data-figure={figure.key} data-value={value ?? ''}>
+                  <dt>{figure.label}</dt>
+                  <dd title={figure.key.endsWith('usd') ? formatMoneyFull(value) : undefined}>
+                    {value === null ? '—' : figure.format(value)}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+        )}
+        <SqlDisclosure sql={headlineQuery.sql} />
+      </section>
+
+      <div className="grid">
+        <ChartCard
+          title="Films per year by studio"
+          summary="Number of films released each year, stacked by studio."
+          spec={filmsPerYearByStudioQuery}
+          state={perYear}
+          columns={[
+            { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
+            { header: 'Studio', value: (row) => row.studio_id, field: 'studio_id' },
+            { header: 'Films', value: (row) => row.films, field: 'films' },
+          ]}
+        >
+          {() => (
+            <ResponsiveContainer>
+              <BarChart data={yearly.rows} margin={{ left: -20 }}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="key" tick={{ fontSize: 11 }} minTickGap={12} />
+                <YAxis allowDecimals={false} />
+                <Tooltip />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                {yearly.series.map((name, index) => (
+                  <Bar key={name} dataKey={name} stackId="studio" fill={studioColor(name, index)} isAnimationActive={false} />
+                ))}
+              </BarChart>
+            </ResponsiveContainer>
+          )}
+        </ChartCard>
+
+        <ChartCard
+          title="Top-grossing films"
+          summary="The ten films with the highest reported worldwide gross."
+          spec={topGrossingQuery}
+          state={topGrossing}
+          columns={[
+            { header: 'Film', value: (row) => row.title, field: 'title' },
+            { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
+            { header: 'Worldwide gross (USD)', value: (row) => row.worldwide_gross_usd, field: 'worldwide_gross_usd' },
+          ]}
+        >
+          {(rows) => (
+            <ResponsiveContainer>
+              <BarChart data={rows} layout="vertical" margin={{ left: 30 }}>
+                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} />
+                <YAxis type="category" dataKey="title" width={130} tick={{ fontSize: 11 }} />
+                <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
+                <Bar dataKey="worldwide_gross_usd" name="Worldwide gross" fill="#3b6fd4" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          )}
+        </ChartCard>
+
+        <ChartCard
+          title="Cast gender balance by decade"
+          summary="Share of character appearances by gender, per decade of release."
+          spec={genderByDecadeQuery}
+          state={gender}
+          columns={[
+            { header: 'Decade', value: (row) => row.decade, field: 'decade' },
+            { header: 'Gender', value: (row) => row.gender, field: 'gender' },
+            { header: 'Appearances', value: (row) => row.appearances, field: 'appearances' },
+          ]}
+        >
+          {() => (
+            <ResponsiveContainer>
+              <BarChart data={genderShares} margin={{ left: -10 }}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="key" tick={{ fontSize: 11 }} />
+                <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} />
+                <Tooltip formatter={(value) => formatPercent(Number(value))} />
+                <Legend wrapperStyle={{ fontSize: 12 }} />
+                {genderWide.series.map((name) => (
+                  <Bar key={name} dataKey={name} stackId="gender" fill={GENDER_COLORS[name] ?? '#6b7280'} isAnimationActive={false} />
+                ))}
+              </BarChart>
+            </ResponsiveContainer>
+          )}
+        </ChartCard>
+      </div>
+      <p className="muted">
+        Explore the <Link to="/films">film list</Link>, the <Link to="/characters">characters</Link> or write your own query in{' '}
+        <Link to="/analytics">analytics</Link>.
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartCard, SqlDisclosure } from '../components/ChartCard';
+import { Select } from '../components/Select';
+import { EmptyState, ErrorState, Skeleton } from '../components/States';
+import { VirtualTable } from '../components/VirtualTable';
+import { useQuery } from '../db/hooks';
+import { studioOptionsQuery, talentAcrossStudiosQuery, talentListQuery, talentRolesQuery, type TalentRow } from '../db/queries';
+import { useUrlState } from '../urlState';
+
+const COLUMNS: ColumnDef<TalentRow, unknown>[] = [
+  { id: 'talent_name', header: 'Voice actor', cell: ({ row }) => <Link to={`?actor=${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
+  { id: 'appearances', header: 'Appearances', cell: ({ row }) => row.original.appearances },
+  { id: 'characters', header: 'Characters', cell: ({ row }) => row.original.characters },
+  { id: 'films', header: 'Films', cell: ({ row }) => row.original.films },
+  { id: 'studios', header: 'Studios', cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.join(', ')})` },
+  { id: 'years', header: 'Years', cell: ({ row }) => `${row.original.first_year}–${row.original.last_year}` },
+];
+
+const MINIMUM_STUDIO_OPTIONS = [2, 3, 4].map((count) => ({ value: String(count), label: `${count} or more` }));
+
+function ActorRoles({ name }: { name: string }) {
+  const spec = talentRolesQuery(name);
+  const roles = useQuery(spec);
+  return (
+    <section className="card" aria-labelledby="actor-title" data-query-id={spec.id} data-sql={spec.sql}>
+      <h2 id="actor-title">{name}</h2>
+      {roles.status === 'error' ? (
+        <ErrorState message={roles.error} />
+      ) : roles.status === 'loading' ? (
+        <Skeleton height={120} label={`Loading roles of ${name}`} />
+      ) : roles.rows.length === 0 ? (
+        <EmptyState>No roles recorded for {name}.</EmptyState>
+      ) : (
+        <ul>
+          {roles.rows.map((row) => (
+            <li key={`${row.film_id}-${row.character_id}`}>
+              <Link to={`/characters/${row.character_id}`}>{row.name}</Link> in <Link to={`/films/${row.film_id}`}>{row.film_title}</Link> ({row.release_year}, {row.studio})
+              {row.singing_voice_actors.includes(name) && !row.voice_actors.includes(name) ? ' — singing voice' : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <SqlDisclosure sql={spec.sql} />
+    </section>
+  );
+}
+
+export function TalentPage() {
+  const [params, update] = useUrlState();
+  const search = params.get('q') ?? '';
+  const studio = params.get('studio') ?? '';
+  const minimumStudios = Number(params.get('minStudios') ?? '1') || 1;
+  const actor = params.get('actor');
+  const spec = useMemo(() => talentListQuery({ search, studio, minimumStudios }), [search, studio, minimumStudios]);
+  const talent = useQuery(spec);
+  const studios = useQuery(studioOptionsQuery);
+  const across = useQuery(talentAcrossStudiosQuery);
+  const top = talent.rows.slice(0, 15);
+
+  return (
+    <>
+      <h1>Voice talent</h1>
+      {actor && <ActorRoles name={actor} />}
+      <form className="filters card" role="search" aria-label="Filter voice actors" onSubmit={(event) => event.preventDefault()}>
+        <label className="field" htmlFor="talent-search">
+          <span>Search names</span>
+          <input id="talent-search" type="search" value={search} onChange={(event) => update({ q: event.target.value }, true)} />
+        </label>
+        <Select id="talent-studio" label="Worked for studio" value={studio} options={studios.rows} onChange={(value) => update({ studio: value })} />
+        <Select id="talent-studios" label="Studios worked for" value={minimumStudios > 1 ? String(minimumStudios) : ''} options={MINIMUM_STUDIO_OPTIONS} allLabel="Any" onChange={(value) => update({ minStudios: value })} />
+      </form>
+      <div className="grid">
+        <ChartCard
+          title="Most frequent voice actors"
+          summary="Character appearances voiced, for the fifteen most frequent actors matching the filters."
+          spec={spec}
+          state={{ ...talent, rows: top } as typeof talent}
+          columns={[
+            { header: 'Voice actor', value: (row) => row.talent_name, field: 'talent_name' },
+            { header: 'Appearances', value: (row) => row.appearances, field: 'appearances' },
+            { header: 'Studios', value: (row) => row.studios, field: 'studios' },
+          ]}
+        >
+          {(rows) => (
+            <ResponsiveContainer>
+              <BarChart data={rows} layout="vertical" margin={{ left: 40 }}>
+                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+                <XAxis type="number" allowDecimals={false} />
+                <YAxis type="category" dataKey="talent_name" width={130} tick={{ fontSize: 11 }} interval={0} />
+                <Tooltip />
+                <Bar dataKey="appearances" name="Appearances" fill="#a25fd1" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          )}
+        </ChartCard>
+        <ChartCard
+          title="Voice actors across studios"
+          summary="How many voice actors worked for one, two or more of the studios."
+          spec={talentAcrossStudiosQuery}
+          state={across}
+          columns={[
+            { header: 'Studios', value: (row) => row.studios, field: 'studios' },
+            { header: 'Voice actors', value: (row) => row.voice_actors, field: 'voice_actors' },
+          ]}
+        >
+          {(rows) => (
+            <ResponsiveContainer>
+              <BarChart data={rows}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="studios" />
+                <YAxis scale="sqrt" allowDecimals={false} />
+                <Tooltip />
+                <Bar dataKey="voice_actors" name="Voice actors" fill="#1f9d55" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          )}
+        </ChartCard>
+      </div>
+      <section className="card">
+        <p className="muted" aria-live="polite" data-testid="talent-count">
+          {talent.status === 'ready' ? `${talent.rows.length} voice actors` : 'Loading voice actors…'}
+        </p>
+        {talent.status === 'error' ? (
+          <ErrorState message={talent.error} />
+        ) : talent.status === 'loading' && talent.rows.length === 0 ? (
+          <Skeleton height={400} label="Loading voice actors" />
+        ) : talent.rows.length === 0 ? (
+          <EmptyState>No voice actors match these filters.</EmptyState>
+        ) : (
+          <VirtualTable label="Voice actors" rows={talent.rows} columns={COLUMNS} testId="talent-table" />
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+"""Spark transforms from the raw landing format to the processed tables, and the site exports.
+
+Modules:
+
+* :mod:`hyperion.transform.schemas`: every raw and processed table as an explicit ``StructType``.
+* :mod:`hyperion.transform.keys`: deterministic surrogate keys (a hash of the natural key).
+* :mod:`hyperion.transform.raw`: reading raw envelopes and keeping the latest record per natural key.
+* :mod:`hyperion.transform.films`, :mod:`~hyperion.transform.characters`,
+  :mod:`~hyperion.transform.boxoffice`: pure DataFrame-in, DataFrame-out transforms of jobs 01 to 03.
+* :mod:`hyperion.transform.exports`: job 04's denormalized exports and their pyarrow writer + manifest.
+* :mod:`hyperion.transform.envelopes`: raw envelopes built from the bundled ``data/`` (test fixtures).
+* :mod:`hyperion.transform.jobs`: what the thin ``spark_jobs/`` entrypoints share (session, I/O, summary).
+* :mod:`hyperion.transform.submit`: ``spark-submit`` command lines and the ``--py-files`` archive.
+* :mod:`hyperion.transform.trino_sql`: reading, adapting and running ``queries/*.sql`` through Trino.
+
+The modules the Spark jobs import (jobs, schemas, keys, raw, the transforms, exports) need only pyspark,
+pyarrow and the standard library, so the zipped package runs on any Spark 3.5+ cluster (EMR included).
+"""

@@ -1,0 +1,425 @@
+"""Job 04: the denormalized site exports, built with Spark and written with pyarrow, plus a manifest.
+
+Every export is a small Parquet file for the browser (DuckDB-WASM): zstd-compressed, sorted by its key
+columns (so equal keys sit together and row-group statistics prune), with row groups of at most
+``ROW_GROUP_ROWS`` rows (at the bundled scale each file is one or a few row groups, so the browser fetches
+few ranges). The column types are fixed by the ``*_EXPORT`` pyarrow schemas below; ``docs/05-transform.md``
+documents each column for the site. ``manifest.json`` lists, per file, its rows, bytes, SHA-256 and schema.
+
+The writer is deterministic: the same processed tables give byte-identical files and manifest (no
+timestamps are written), which the integration test checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyspark.sql import DataFrame, Window
+from pyspark.sql import functions as F
+
+MANIFEST_FILE = "manifest.json"
+MANIFEST_SCHEMA_VERSION = 1
+# Row groups for browser reads: large enough that a file of the bundled scale is one to a few groups
+# (one range request each), small enough that a range read of one group stays well under a megabyte.
+ROW_GROUP_ROWS = 65_536
+COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 9
+
+STRING = pa.string()
+STRING_LIST = pa.list_(pa.string())
+
+FILMS_COMPLETE = pa.schema(
+    [
+        ("film_id", STRING),
+        ("title", STRING),
+        ("release_date", pa.date32()),
+        ("release_year", pa.int32()),
+        ("studio_id", STRING),
+        ("studio_name", STRING),
+        ("franchise_id", STRING),
+        ("franchise_name", STRING),
+        ("directors", STRING_LIST),
+        ("runtime_minutes", pa.int32()),
+        ("release_type", STRING),
+        ("animation_type", STRING),
+        ("domestic_gross_usd", pa.int64()),
+        ("worldwide_gross_usd", pa.int64()),
+        ("gross_note", STRING),
+        ("character_count", pa.int32()),
+        ("voice_actor_count", pa.int32()),
+        ("box_office_gross_cents", pa.int64()),
+        ("opening_weekend_gross_cents", pa.int64()),
+        ("days_with_gross", pa.int32()),
+        ("reconciliation_status", STRING),
+    ]
+)
+
+CHARACTERS_COMPLETE = pa.schema(
+    [
+        ("character_id", STRING),
+        ("film_id", STRING),
+        ("name", STRING),
+        ("role", STRING),
+        ("species", STRING),
+        ("species_detail", STRING),
+        ("gender", STRING),
+        ("voice_actors", STRING_LIST),
+        ("singing_voice_actors", STRING_LIST),
+        ("notes", STRING),
+        ("film_title", STRING),
+        ("release_year", pa.int32()),
+        ("studio_id", STRING),
+        ("franchise_id", STRING),
+        ("character_film_count", pa.int32()),
+    ]
+)
+
+BOXOFFICE_SUMMARY = pa.schema(
+    [
+        ("film_id", STRING),
+        ("title", STRING),
+        ("studio_id", STRING),
+        ("release_date", pa.date32()),
+        ("release_year", pa.int32()),
+        ("total_gross_cents", pa.int64()),
+        ("opening_weekend_gross_cents", pa.int64()),
+        ("opening_weekend_share", pa.float64()),
+        ("first_date", pa.date32()),
+        ("last_date", pa.date32()),
+        ("days_with_gross", pa.int32()),
+        ("peak_day_gross_cents", pa.int64()),
+        ("state_count", pa.int32()),
+        ("top_state", STRING),
+        ("catalog_domestic_gross_cents", pa.int64()),
+        ("difference_cents", pa.int64()),
+        ("reconciliation_status", STRING),
+    ]
+)
+
+STUDIO_STATS = pa.schema(
+    [
+        ("studio_id", STRING),
+        ("studio_name", STRING),
+        ("film_count", pa.int32()),
+        ("theatrical_film_count", pa.int32()),
+        ("first_release_year", pa.int32()),
+        ("last_release_year", pa.int32()),
+        ("total_domestic_gross_usd", pa.int64()),
+        ("average_runtime_minutes", pa.float64()),
+        ("franchise_count", pa.int32()),
+        ("character_count", pa.int32()),
+        ("talent_count", pa.int32()),
+    ]
+)
+
+TALENT_STATS = pa.schema(
+    [
+        ("talent_name", STRING),
+        ("appearance_count", pa.int32()),
+        ("character_count", pa.int32()),
+        ("film_count", pa.int32()),
+        ("studio_count", pa.int32()),
+        ("speaking_credit_count", pa.int32()),
+        ("singing_credit_count", pa.int32()),
+        ("first_release_year", pa.int32()),
+        ("last_release_year", pa.int32()),
+        ("studio_ids", STRING_LIST),
+    ]
+)
+
+BOXOFFICE_DAILY_BY_FILM = pa.schema(
+    [
+        ("film_id", STRING),
+        ("box_office_date", pa.date32()),
+        ("day_number", pa.int32()),
+        ("gross_cents", pa.int64()),
+    ]
+)
+
+BOXOFFICE_WEEKLY_BY_FILM = pa.schema(
+    [
+        ("film_id", STRING),
+        ("week_number", pa.int32()),
+        ("week_start_date", pa.date32()),
+        ("gross_cents", pa.int64()),
+        ("days_with_gross", pa.int32()),
+    ]
+)
+
+BOXOFFICE_BY_STATE = pa.schema(
+    [
+        ("film_id", STRING),
+        ("state", STRING),
+        ("gross_cents", pa.int64()),
+        ("share_of_film", pa.float64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ExportSpecification:
+    """One export file: its name, schema and sort order."""
+
+    name: str
+    schema: pa.Schema
+    sort_keys: tuple[str, ...]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.parquet"
+
+
+EXPORTS: dict[str, ExportSpecification] = {
+    specification.name: specification
+    for specification in (
+        ExportSpecification("films_complete", FILMS_COMPLETE, ("film_id",)),
+        ExportSpecification("characters_complete", CHARACTERS_COMPLETE, ("film_id", "character_id")),
+        ExportSpecification("boxoffice_summary", BOXOFFICE_SUMMARY, ("film_id",)),
+        ExportSpecification("studio_stats", STUDIO_STATS, ("studio_id",)),
+        ExportSpecification("talent_stats", TALENT_STATS, ("talent_name",)),
+        ExportSpecification(
+            "boxoffice_daily_by_film", BOXOFFICE_DAILY_BY_FILM, ("film_id", "box_office_date")
+        ),
+        ExportSpecification("boxoffice_weekly_by_film", BOXOFFICE_WEEKLY_BY_FILM, ("film_id", "week_number")),
+        ExportSpecification("boxoffice_by_state", BOXOFFICE_BY_STATE, ("film_id", "state")),
+    )
+}
+
+
+# --- building the exports from the processed tables (Spark) --------------------------------------------
+
+
+def build_films_complete(
+    films: DataFrame,
+    studios: DataFrame,
+    franchises: DataFrame,
+    appearances: DataFrame,
+    summary: DataFrame,
+    reconciliation: DataFrame,
+) -> DataFrame:
+    """One row per film with its studio and franchise names, cast size and box-office totals."""
+    cast = appearances.groupBy("film_id").agg(
+        F.countDistinct("character_id").alias("character_count"),
+        F.countDistinct("talent_name").alias("voice_actor_count"),
+    )
+    return (
+        films.join(studios.select("studio_id", "studio_name"), "studio_id", "left")
+        .join(franchises.select("franchise_id", "franchise_name"), "franchise_id", "left")
+        .join(cast, "film_id", "left")
+        .join(
+            summary.select(
+                "film_id",
+                F.col("total_gross_cents").alias("box_office_gross_cents"),
+                "opening_weekend_gross_cents",
+                "days_with_gross",
+            ),
+            "film_id",
+            "left",
+        )
+        .join(
+            reconciliation.select("film_id", F.col("status").alias("reconciliation_status")),
+            "film_id",
+            "left",
+        )
+        .withColumn("character_count", F.coalesce("character_count", F.lit(0)))
+        .withColumn("voice_actor_count", F.coalesce("voice_actor_count", F.lit(0)))
+    )
+
+
+def build_characters_complete(appearances: DataFrame, characters: DataFrame, films: DataFrame) -> DataFrame:
+    """One row per character x film, with its voices folded back into lists (sorted by name)."""
+    speaking = F.when(F.col("credit_type") == "speaking", F.col("talent_name"))
+    singing = F.when(F.col("credit_type") == "singing", F.col("talent_name"))
+    per_film = appearances.groupBy("character_id", "film_id").agg(
+        F.min("character_name").alias("name"),
+        F.min("role").alias("role"),
+        F.min("notes").alias("notes"),
+        F.array_sort(F.collect_set(speaking)).alias("voice_actors"),
+        F.array_sort(F.collect_set(singing)).alias("singing_voice_actors"),
+    )
+    return per_film.join(
+        characters.select(
+            "character_id",
+            "species",
+            "species_detail",
+            "gender",
+            F.col("film_count").alias("character_film_count"),
+        ),
+        "character_id",
+        "left",
+    ).join(
+        films.select(
+            "film_id", F.col("title").alias("film_title"), "release_year", "studio_id", "franchise_id"
+        ),
+        "film_id",
+        "left",
+    )
+
+
+def build_boxoffice_summary(summary: DataFrame, reconciliation: DataFrame, films: DataFrame) -> DataFrame:
+    """One row per film with box office or a catalog gross: the summary plus its reconciliation."""
+    return (
+        reconciliation.select(
+            "film_id",
+            "catalog_domestic_gross_cents",
+            "difference_cents",
+            F.col("status").alias("reconciliation_status"),
+        )
+        .join(summary.drop("film_key"), "film_id", "left")
+        .join(
+            films.select("film_id", "title", "studio_id", "release_date", "release_year"), "film_id", "left"
+        )
+    )
+
+
+def build_studio_stats(films: DataFrame, studios: DataFrame, appearances: DataFrame) -> DataFrame:
+    """One row per studio: film counts, years, summed domestic gross, cast and talent counts."""
+    per_studio_films = films.groupBy("studio_id").agg(
+        F.count(F.lit(1)).alias("film_count"),
+        F.sum(F.when(F.col("release_type") == "theatrical", 1).otherwise(0)).alias("theatrical_film_count"),
+        F.min("release_year").alias("first_release_year"),
+        F.max("release_year").alias("last_release_year"),
+        F.sum("domestic_gross_usd").alias("total_domestic_gross_usd"),
+        F.avg("runtime_minutes").alias("average_runtime_minutes"),
+        F.countDistinct("franchise_id").alias("franchise_count"),
+    )
+    per_studio_cast = (
+        appearances.join(films.select("film_id", "studio_id"), "film_id")
+        .groupBy("studio_id")
+        .agg(
+            F.countDistinct("character_id").alias("character_count"),
+            F.countDistinct("talent_name").alias("talent_count"),
+        )
+    )
+    return (
+        studios.join(per_studio_films, "studio_id", "left")
+        .join(per_studio_cast, "studio_id", "left")
+        .withColumn("character_count", F.coalesce("character_count", F.lit(0)))
+        .withColumn("talent_count", F.coalesce("talent_count", F.lit(0)))
+        .withColumn("film_count", F.coalesce("film_count", F.lit(0)))
+    )
+
+
+def build_talent_stats(appearances: DataFrame, films: DataFrame) -> DataFrame:
+    """One row per voice: appearances, characters, films and studios, credit kinds and active years."""
+    credited = appearances.where(F.col("talent_name").isNotNull()).join(
+        films.select("film_id", "studio_id", "release_year"), "film_id", "left"
+    )
+    return credited.groupBy("talent_name").agg(
+        F.countDistinct("character_id", "film_id").alias("appearance_count"),
+        F.countDistinct("character_id").alias("character_count"),
+        F.countDistinct("film_id").alias("film_count"),
+        F.countDistinct("studio_id").alias("studio_count"),
+        F.sum(F.when(F.col("credit_type") == "speaking", 1).otherwise(0)).alias("speaking_credit_count"),
+        F.sum(F.when(F.col("credit_type") == "singing", 1).otherwise(0)).alias("singing_credit_count"),
+        F.min("release_year").alias("first_release_year"),
+        F.max("release_year").alias("last_release_year"),
+        F.array_sort(F.collect_set("studio_id")).alias("studio_ids"),
+    )
+
+
+def build_boxoffice_daily_by_film(daily: DataFrame) -> DataFrame:
+    """One row per film x date: the national daily gross (states summed), for the film page's curve."""
+    return daily.groupBy("film_id", "box_office_date", "day_number").agg(
+        F.sum("gross_cents").alias("gross_cents")
+    )
+
+
+def build_boxoffice_weekly_by_film(weekly: DataFrame) -> DataFrame:
+    """One row per film x release week (the processed weekly table without its key)."""
+    return weekly.drop("film_key")
+
+
+def build_boxoffice_by_state(daily: DataFrame) -> DataFrame:
+    """One row per film x US state: the state's gross over the whole run and its share of the film's."""
+    per_state = daily.groupBy("film_id", "state").agg(F.sum("gross_cents").alias("gross_cents"))
+    film_total = F.sum("gross_cents").over(Window.partitionBy("film_id"))
+    return per_state.withColumn("share_of_film", F.when(film_total > 0, F.col("gross_cents") / film_total))
+
+
+# --- writing (pyarrow, on the driver) -------------------------------------------------------------------
+
+
+def to_arrow(frame: DataFrame, specification: ExportSpecification) -> pa.Table:
+    """Collect ``frame`` (small: an export) into a pyarrow table of the export's schema, sorted.
+
+    Collecting rows works on Spark 3.5 and 4 alike (``DataFrame.toArrow`` is Spark 4 only) and needs no
+    pandas.
+    """
+    names = specification.schema.names
+    rows = [row.asDict(recursive=True) for row in frame.select(*names).collect()]
+    return sort_table(pa.Table.from_pylist(rows, schema=specification.schema), specification.sort_keys)
+
+
+def sort_table(table: pa.Table, sort_keys: Sequence[str]) -> pa.Table:
+    """``table`` sorted by ``sort_keys`` ascending (nulls last), then by every other sortable column.
+
+    The extra columns make the order total, so the written bytes never depend on collection order.
+    """
+    tie_breakers = [
+        field.name
+        for field in table.schema
+        if field.name not in sort_keys and not pa.types.is_list(field.type)
+    ]
+    keys = [(name, "ascending") for name in (*sort_keys, *tie_breakers)]
+    return table.sort_by(keys) if table.num_rows else table
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_export(table: pa.Table, directory: Path, specification: ExportSpecification) -> dict[str, Any]:
+    """Write one export file; return its manifest entry (rows, bytes, sha256, schema)."""
+    if table.schema != specification.schema:
+        raise ValueError(f"{specification.name}: schema {table.schema} is not {specification.schema}")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / specification.file_name
+    temporary = path.with_suffix(".parquet.tmp")
+    pq.write_table(
+        table,
+        temporary,
+        compression=COMPRESSION,
+        compression_level=COMPRESSION_LEVEL,
+        row_group_size=ROW_GROUP_ROWS,
+        write_statistics=True,
+    )
+    temporary.replace(path)
+    return {
+        "file": specification.file_name,
+        "rows": table.num_rows,
+        "bytes": path.stat().st_size,
+        "sha256": file_sha256(path),
+        "sort_keys": list(specification.sort_keys),
+        "schema": [
+            {"name": field.name, "type": str(field.type), "nullable": field.nullable}
+            for field in specification.schema
+        ],
+    }
+
+
+def write_manifest(directory: Path, entries: Sequence[dict[str, Any]]) -> Path:
+    """Write ``manifest.json`` listing ``entries`` by name (sorted, so the file is deterministic)."""
+    manifest = {
+        "schema_version": MANIFEST_SCHEMA_VERSION,
+        "files": {
+            entry["file"].removesuffix(".parquet"): entry
+            for entry in sorted(entries, key=lambda e: e["file"])
+        },
+        "total_bytes": sum(entry["bytes"] for entry in entries),
+    }
+    path = directory / MANIFEST_FILE
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return path

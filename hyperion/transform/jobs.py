@@ -1,0 +1,112 @@
+"""What the thin ``spark_jobs/`` entrypoints share: the session, table I/O and the one-line summary.
+
+Paths are URLs (``hdfs://``, ``s3://``, ``file://``) joined with ``/``; nothing here knows the runtime.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import functions as F
+
+from hyperion.transform.schemas import PARTITION_COLUMNS, PROCESSED_TABLES
+
+logger = logging.getLogger(__name__)
+
+# Few, small shuffles: the default of 200 partitions makes hundreds of tiny tasks (and files) here.
+DEFAULT_SHUFFLE_PARTITIONS = 8
+
+
+def build_session(app_name: str, master: str | None = None) -> SparkSession:
+    """The job's SparkSession; ``master`` only when not given by ``spark-submit``.
+
+    ANSI mode is off so that an impossible date in raw data becomes a null (and a reject with its reason)
+    instead of failing the job, the same on Spark 4 (ANSI on by default) and Spark 3.5 on EMR (off).
+    """
+    builder = (
+        SparkSession.builder.appName(app_name)
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(DEFAULT_SHUFFLE_PARTITIONS))
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
+        # Input splits smaller than the default 128 MB, so a few large landed files keep every core busy.
+        .config("spark.sql.files.maxPartitionBytes", str(32 * 1024 * 1024))
+    )
+    if master:
+        builder = builder.master(master)
+    return builder.getOrCreate()
+
+
+def join_path(root: str, *parts: str) -> str:
+    """``root`` and ``parts`` joined with single slashes (URLs, so not ``os.path``)."""
+    return "/".join([root.rstrip("/"), *(part.strip("/") for part in parts)])
+
+
+def default_rejects_root(output_root: str) -> str:
+    """``<output>/../rejects/transform``: the sibling of ``/processed``, per the landing contract."""
+    parent = output_root.rstrip("/").rsplit("/", 1)[0]
+    return join_path(parent, "rejects", "transform")
+
+
+def _observed(frame: DataFrame, name: str) -> tuple[DataFrame, Observation]:
+    """``frame`` with a row count that the next action fills in, so counting costs no extra pass."""
+    observation = Observation(name)
+    return frame.observe(observation, F.count(F.lit(1)).alias("rows")), observation
+
+
+def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, int]:
+    """Overwrite the processed ``table`` under ``output_root`` as Parquet; return its path and row count.
+
+    The frame must already have the table's schema. A partitioned table is repartitioned by its partition
+    columns first, so each partition folder holds one file.
+    """
+    expected = PROCESSED_TABLES[table]
+    if frame.schema.simpleString() != expected.simpleString():
+        raise ValueError(f"{table}: schema {frame.schema.simpleString()} is not {expected.simpleString()}")
+    path = join_path(output_root, table)
+    frame, observation = _observed(frame, f"{table}_rows")
+    partition_columns = PARTITION_COLUMNS.get(table, [])
+    # One file per table (or per partition): the tables are small, and Trino reads fewer footers.
+    writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.repartition(1)
+    writer = writer_frame.write.mode("overwrite").option("compression", "zstd")
+    if partition_columns:
+        writer = writer.partitionBy(*partition_columns)
+    writer.parquet(path)
+    return path, observation.get["rows"]
+
+
+def write_rejects(frame: DataFrame, rejects_root: str, table: str) -> tuple[str, int]:
+    """Overwrite ``<rejects_root>/<table>/`` with the rejects as JSON Lines (an empty folder when none).
+
+    Returns the folder and the number of rejects.
+    """
+    path = join_path(rejects_root, table)
+    frame, observation = _observed(frame, f"{table}_rejects")
+    # repartition, not coalesce: coalesce(1) would pull the whole upstream scan into a single task.
+    frame.repartition(1).write.mode("overwrite").json(path)
+    return path, observation.get["rows"]
+
+
+@dataclass
+class JobSummary:
+    """Counts and timing of one job run, logged as one line at the end."""
+
+    job: str
+    rows_in: int = 0
+    rows_out: dict[str, int] = field(default_factory=dict)
+    rejects: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+    def line(self) -> str:
+        tables = ", ".join(f"{table}={rows}" for table, rows in self.rows_out.items())
+        return (
+            f"{self.job}: rows_in={self.rows_in} rows_out={sum(self.rows_out.values())} ({tables}) "
+            f"rejects={self.rejects} seconds={self.seconds:.1f}"
+        )

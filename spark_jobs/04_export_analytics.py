@@ -1,0 +1,105 @@
+"""Spark job 04: the processed tables to the site's denormalized Parquet exports and ``manifest.json``.
+
+Inputs:  ``<input>/<table>/`` Parquet folders written by jobs 01 to 03 (the processed root).
+Outputs: ``<exports>/<name>.parquet`` for films_complete, characters_complete, boxoffice_summary,
+         studio_stats, talent_stats, boxoffice_daily_by_film, boxoffice_weekly_by_film and
+         boxoffice_by_state (zstd, sorted, written by pyarrow on the driver, so ``--exports`` is a local
+         folder), and ``<exports>/manifest.json`` (rows, bytes, sha256 and schema of each file). Schemas are
+         documented in docs/05-transform.md. Logs one summary line.
+
+Run:
+    .venv/bin/spark-submit --master spark://localhost:7077 --py-files build/hyperion.zip \
+        spark_jobs/04_export_analytics.py --input hdfs://localhost:8020/processed --exports exports
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from hyperion.transform import exports, jobs
+
+logger = logging.getLogger("spark_jobs.04_export_analytics")
+
+PROCESSED_INPUTS = (
+    "studios",
+    "franchises",
+    "films",
+    "characters",
+    "character_appearances",
+    "box_office_daily",
+    "box_office_weekly",
+    "box_office_film_summary",
+    "box_office_reconciliation",
+)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--input", required=True, help="processed root, e.g. hdfs://localhost:8020/processed")
+    parser.add_argument("--exports", required=True, type=Path, help="local folder for the exports")
+    parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    summary = jobs.JobSummary("04_export_analytics")
+    spark = jobs.build_session("hyperion-04-export-analytics", arguments.master)
+    try:
+        tables = {
+            name: spark.read.parquet(jobs.join_path(arguments.input, name)).cache()
+            for name in PROCESSED_INPUTS
+        }
+        summary.rows_in = sum(frame.count() for frame in tables.values())
+        films, appearances, daily = (
+            tables["films"],
+            tables["character_appearances"],
+            tables["box_office_daily"],
+        )
+        frames = {
+            "films_complete": exports.build_films_complete(
+                films,
+                tables["studios"],
+                tables["franchises"],
+                appearances,
+                tables["box_office_film_summary"],
+                tables["box_office_reconciliation"],
+            ),
+            "characters_complete": exports.build_characters_complete(
+                appearances, tables["characters"], films
+            ),
+            "boxoffice_summary": exports.build_boxoffice_summary(
+                tables["box_office_film_summary"], tables["box_office_reconciliation"], films
+            ),
+            "studio_stats": exports.build_studio_stats(films, tables["studios"], appearances),
+            "talent_stats": exports.build_talent_stats(appearances, films),
+            "boxoffice_daily_by_film": exports.build_boxoffice_daily_by_film(daily),
+            "boxoffice_weekly_by_film": exports.build_boxoffice_weekly_by_film(tables["box_office_weekly"]),
+            "boxoffice_by_state": exports.build_boxoffice_by_state(daily),
+        }
+        entries = []
+        for name, frame in frames.items():
+            specification = exports.EXPORTS[name]
+            entry = exports.write_export(
+                exports.to_arrow(frame, specification), arguments.exports, specification
+            )
+            entries.append(entry)
+            summary.rows_out[name] = entry["rows"]
+        manifest = exports.write_manifest(arguments.exports, entries)
+        logger.info(
+            "%s: %d bytes in %d files", manifest, sum(entry["bytes"] for entry in entries), len(entries)
+        )
+        logger.info(summary.line())
+    finally:
+        spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
