@@ -11,7 +11,6 @@ Run (the standalone master, with the hyperion package zipped by scripts/05_trans
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 
@@ -23,25 +22,9 @@ from hyperion.transform.schemas import RAW_FILMS
 logger = logging.getLogger("spark_jobs.01_load_films")
 
 
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--input", required=True, help="raw landing root, e.g. hdfs://localhost:8020/raw")
-    parser.add_argument(
-        "--output", required=True, help="processed root, e.g. hdfs://localhost:8020/processed"
-    )
-    parser.add_argument(
-        "--rejects", default=None, help="rejects root (default <output>/../rejects/transform)"
-    )
-    parser.add_argument("--topic", default="raw-films", help="raw folder (topic) name under --input")
-    parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> int:
-    arguments = parse_arguments(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    arguments = jobs.raw_job_arguments(__doc__, "raw-films", argv)
+    jobs.configure_logging()
     summary = jobs.JobSummary("01_load_films")
     spark = jobs.build_session("hyperion-01-load-films", arguments.master)
     rejects_root = arguments.rejects or jobs.default_rejects_root(arguments.output)

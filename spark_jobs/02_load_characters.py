@@ -14,7 +14,6 @@ Run:
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 
@@ -31,23 +30,9 @@ from hyperion.transform.schemas import RAW_CHARACTERS
 logger = logging.getLogger("spark_jobs.02_load_characters")
 
 
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--input", required=True, help="raw landing root, e.g. hdfs://localhost:8020/raw")
-    parser.add_argument("--output", required=True, help="processed root (also where job 01 wrote films)")
-    parser.add_argument(
-        "--rejects", default=None, help="rejects root (default <output>/../rejects/transform)"
-    )
-    parser.add_argument("--topic", default="raw-characters", help="raw folder (topic) name under --input")
-    parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> int:
-    arguments = parse_arguments(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    arguments = jobs.raw_job_arguments(__doc__, "raw-characters", argv)
+    jobs.configure_logging()
     summary = jobs.JobSummary("02_load_characters")
     spark = jobs.build_session("hyperion-02-load-characters", arguments.master)
     rejects_root = arguments.rejects or jobs.default_rejects_root(arguments.output)

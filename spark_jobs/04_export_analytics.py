@@ -46,9 +46,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    jobs.configure_logging()
     summary = jobs.JobSummary("04_export_analytics")
     spark = jobs.build_session("hyperion-04-export-analytics", arguments.master)
     try:

@@ -5,7 +5,9 @@ Paths are URLs (``hdfs://``, ``s3://``, ``file://``) joined with ``/``; nothing 
 
 from __future__ import annotations
 
+import argparse
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -18,6 +20,28 @@ logger = logging.getLogger(__name__)
 
 # Few, small shuffles: the default of 200 partitions makes hundreds of tiny tasks (and files) here.
 DEFAULT_SHUFFLE_PARTITIONS = 8
+
+
+def raw_job_arguments(description: str, default_topic: str, argv: list[str] | None) -> argparse.Namespace:
+    """The arguments of jobs 01-03, which read one raw topic folder and write processed tables."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--input", required=True, help="raw landing root, e.g. hdfs://localhost:8020/raw")
+    parser.add_argument(
+        "--output", required=True, help="processed root, e.g. hdfs://localhost:8020/processed"
+    )
+    parser.add_argument(
+        "--rejects", default=None, help="rejects root (default <output>/../rejects/transform)"
+    )
+    parser.add_argument("--topic", default=default_topic, help="raw folder (topic) name under --input")
+    parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
+    return parser.parse_args(argv)
+
+
+def configure_logging() -> None:
+    """Diagnostics and the summary line on stderr, as every entrypoint does."""
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def build_session(app_name: str, master: str | None = None) -> SparkSession:
