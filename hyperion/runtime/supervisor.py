@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 HEALTH_TIMEOUT_SECONDS = 240.0
 POLL_INTERVAL_SECONDS = 0.5
 STOP_TIMEOUT_SECONDS = 30.0
+EXEC_TIMEOUT_SECONDS = 10.0
 
 
 class StackError(RuntimeError):
@@ -119,6 +120,11 @@ def _start(layout: RuntimeLayout, service: Service) -> tuple[ProcessRecord, subp
             start_new_session=True,
         )
     record = ProcessRecord(process.pid, command, time.time())
+    # Until the child has exec'd, /proc shows Python's command line; wait for the exec (or an early exit)
+    # so that everything after this, status included, can recognise the process by its command.
+    deadline = time.monotonic() + EXEC_TIMEOUT_SECONDS
+    while process.poll() is None and not _process_matches(record) and time.monotonic() < deadline:
+        time.sleep(0.01)
     pid_file = layout.pid_file(service.name)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(record.to_json())
