@@ -112,7 +112,21 @@ def spark_worker_health(master_http_address: str) -> Health:
 
 @_guarded
 def trino_health(http_address: str) -> Health:
+    """Trino has started and runs a query: /v1/info says ready a moment before the node can be scheduled
+    ("nodes is empty"), so only a finished query proves it can do work."""
     info = fetch_json(f"http://{http_address}/v1/info")
     if info.get("starting", True):
         return Health(False, "starting")
+    import trino
+
+    host, port = http_address.rsplit(":", 1)
+    connection = trino.dbapi.connect(host=host, port=int(port), user="hyperion-health", request_timeout=5)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("select 1")
+        cursor.fetchall()
+    except trino.exceptions.TrinoQueryError as error:
+        return Health(False, f"query failed: {error.message}")
+    finally:
+        connection.close()
     return Health(True, f"version {info['nodeVersion']['version']}")
