@@ -3,31 +3,33 @@
 The aws CLI, boto3 and the shell wrappers all talk to a ThreadedMotoServer on 127.0.0.1 through
 AWS_ENDPOINT_URL, with moto's dummy credentials set in the test environment only.
 
-moto 5.1.11 does not implement the CloudFront Functions API (CreateFunction, PublishFunction), and
-its distributions drop an origin's OriginAccessControlId and empty S3OriginConfig, the
-FunctionAssociations and the CustomErrorResponses: those parts are checked on the generated config in
-tests/unit/test_deploy_plan.py, and the function is passed here with --spa-function-arn.
+moto 5.1.11 implements neither the CloudFront Functions API (CreateFunction, PublishFunction) nor
+response headers policies, and its distributions drop an origin's OriginAccessControlId and empty
+S3OriginConfig, the FunctionAssociations and the CustomErrorResponses: those calls are checked with
+botocore's Stubber against the real CloudFront model, and the generated config with its validator,
+in tests/unit/test_cloud_distribution.py; here the function and the policy are passed by id.
 """
 
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import random
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from hyperion.cloud import EMR_PROOF_PREFIX, site
+
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SPA_FUNCTION_ARN = "arn:aws:cloudfront::123456789012:function/hyperion-spa-rewrite"
+HEADERS_POLICY_ID = "0a1b2c3d-1111-2222-3333-444455556666"
 BUCKET = "hyperion-site-test"
 
 # What the issue asks of each file: (content type, cache control, content encoding).
@@ -46,13 +48,29 @@ EXPECTED_HEADERS = {
 }
 
 
-def load_script(relative_path: str) -> ModuleType:
-    """Import a deploy script (its folder is not a package) as a module."""
-    path = REPOSITORY_ROOT / relative_path
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def run_entrypoint(name: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run a deploy entrypoint as a person would, as a program (the test imports no script by path)."""
+    return subprocess.run(
+        [sys.executable, str(REPOSITORY_ROOT / "deploy" / name), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def set_up_distribution(*arguments: str) -> dict[str, str]:
+    completed = run_entrypoint(
+        "cloudfront_distribution.py",
+        "--bucket",
+        BUCKET,
+        "--spa-function-arn",
+        SPA_FUNCTION_ARN,
+        "--response-headers-policy-id",
+        HEADERS_POLICY_ID,
+        *arguments,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return dict(line.split("=", 1) for line in completed.stdout.splitlines())
 
 
 @pytest.fixture
@@ -158,20 +176,94 @@ def test_deleted_local_file_disappears_from_the_bucket(aws_environment, site_dir
     assert "delete\tassets/index-AbC123.js" in second.stdout.splitlines()
     assert uploaded_keys(second.stdout) == []
     remaining = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
-    assert remaining == set(EXPECTED_HEADERS) - {"assets/index-AbC123.js"}
+    assert remaining == set(EXPECTED_HEADERS) - {"assets/index-AbC123.js"} | {site.SITE_OWNERSHIP_KEY}
 
 
 def test_dry_run_lists_the_plan_and_changes_nothing(aws_environment, site_dir):
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket=BUCKET)
+    # stale.txt went up with an earlier deploy (the ownership record says so); notes/ did not.
     s3.put_object(Bucket=BUCKET, Key="stale.txt", Body=b"old")
+    s3.put_object(Bucket=BUCKET, Key="notes/readme.txt", Body=b"someone else's")
+    s3.put_object(Bucket=BUCKET, Key=site.SITE_OWNERSHIP_KEY, Body=site.render_ownership(["stale.txt"]))
+    before = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"])
 
     result = run_sync(aws_environment, site_dir, "--dry-run", "--distribution-id", "E0000000000000")
 
     assert sorted(uploaded_keys(result.stdout)) == sorted(EXPECTED_HEADERS)
     assert "delete\tstale.txt" in result.stdout.splitlines()
+    assert "keep\tnotes/readme.txt\tnot the site's" in result.stdout.splitlines()
     assert "would invalidate" in result.stderr
-    assert [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["stale.txt"]
+    assert sorted(item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]) == before
+
+
+def test_other_objects_in_the_bucket_root_survive_deploys(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    foreign = {
+        "backups/2026-01-01.sql": b"keep me",
+        "robots.txt": b"User-agent: *",
+        "assets/logo-team.png": b"png",
+    }
+    for key, body in foreign.items():
+        s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+    run_sync(aws_environment, site_dir)
+    (site_dir / "assets" / "index-AbC123.js").unlink()
+
+    second = run_sync(aws_environment, site_dir)
+
+    assert [line for line in second.stdout.splitlines() if line.startswith("delete")] == [
+        "delete\tassets/index-AbC123.js"
+    ]
+    for key, body in foreign.items():
+        assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == body
+    remaining = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    site_keys = set(EXPECTED_HEADERS) - {"assets/index-AbC123.js"}
+    assert remaining == site_keys | set(foreign) | {site.SITE_OWNERSHIP_KEY}
+    owned = site.parse_ownership(s3.get_object(Bucket=BUCKET, Key=site.SITE_OWNERSHIP_KEY)["Body"].read(), "")
+    assert owned == site_keys
+
+
+def test_a_crash_mid_upload_leaves_every_uploaded_object_owned(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    items = site.build_upload_items(site_dir)
+    plan = site.plan_sync(items, {})
+    # What apply_site_sync writes before its first upload, then the first two uploads: the crash.
+    s3.put_object(
+        Bucket=BUCKET, Key=site.SITE_OWNERSHIP_KEY, Body=site.render_ownership(plan.ownership_before_upload)
+    )
+    for item in plan.uploads[:2]:
+        s3.put_object(Bucket=BUCKET, Key=item.key, Body=site.upload_body(item), **item.headers())
+    for item in plan.uploads[:2]:
+        (site_dir / item.key).unlink()
+
+    after_restart = run_sync(aws_environment, site_dir)
+
+    deleted = sorted(
+        line.split("\t")[1] for line in after_restart.stdout.splitlines() if line.startswith("delete")
+    )
+    assert deleted == sorted(item.key for item in plan.uploads[:2])
+    assert "keep\t" not in after_restart.stdout
+
+
+def test_a_bucket_with_emr_proof_data_is_refused_and_left_untouched(aws_environment, site_dir):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    proof_key = f"{EMR_PROOF_PREFIX}20260101T000000Z/processed/films/part-0.parquet"
+    s3.put_object(Bucket=BUCKET, Key=proof_key, Body=b"PAR1")
+
+    completed = subprocess.run(
+        [str(REPOSITORY_ROOT / "deploy" / "s3_sync.sh"), "--bucket", BUCKET, "--site-dir", str(site_dir)],
+        env=aws_environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert completed.returncode == 2, completed.stderr
+    assert f"s3://{BUCKET} holds EMR proof data" in completed.stderr
+    assert [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == [proof_key]
 
 
 def create_certificate(domain: str) -> str:
@@ -181,27 +273,13 @@ def create_certificate(domain: str) -> str:
     )["CertificateArn"]
 
 
-def test_distribution_has_private_bucket_oac_https_and_a_policy_for_it_alone(aws_environment, capsys):
+def test_distribution_has_private_bucket_oac_https_and_a_policy_for_it_alone(aws_environment):
     certificate_arn = create_certificate("example.com")
-    script = load_script("deploy/cloudfront_distribution.py")
 
-    exit_code = script.main(
-        [
-            "--bucket",
-            BUCKET,
-            "--certificate-arn",
-            certificate_arn,
-            "--alias",
-            "example.com",
-            "--alias",
-            "www.example.com",
-            "--spa-function-arn",
-            SPA_FUNCTION_ARN,
-        ]
+    outputs = set_up_distribution(
+        "--certificate-arn", certificate_arn, "--alias", "example.com", "--alias", "www.example.com"
     )
 
-    assert exit_code == 0
-    outputs = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
     cloudfront = boto3.client("cloudfront")
     distribution = cloudfront.get_distribution(Id=outputs["distribution_id"])["Distribution"]
     config = distribution["DistributionConfig"]
@@ -241,14 +319,10 @@ def test_distribution_has_private_bucket_oac_https_and_a_policy_for_it_alone(aws
     assert statement["Condition"] == {"StringEquals": {"AWS:SourceArn": distribution["ARN"]}}
 
 
-def test_rerun_updates_the_same_distribution(aws_environment, capsys):
-    script = load_script("deploy/cloudfront_distribution.py")
-    arguments = ["--bucket", BUCKET, "--spa-function-arn", SPA_FUNCTION_ARN]
-    assert script.main(arguments) == 0
-    first = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+def test_rerun_updates_the_same_distribution(aws_environment):
+    first = set_up_distribution()
 
-    assert script.main(arguments) == 0
-    second = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+    second = set_up_distribution()
 
     assert second["distribution_id"] == first["distribution_id"]
     assert second["origin_access_control_id"] == first["origin_access_control_id"]
@@ -256,12 +330,8 @@ def test_rerun_updates_the_same_distribution(aws_environment, capsys):
     assert [item["Id"] for item in listing["Items"]] == [first["distribution_id"]]
 
 
-def test_sync_then_invalidation_through_the_aws_cli(aws_environment, site_dir, capsys):
-    script = load_script("deploy/cloudfront_distribution.py")
-    assert script.main(["--bucket", BUCKET, "--spa-function-arn", SPA_FUNCTION_ARN]) == 0
-    distribution_id = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())[
-        "distribution_id"
-    ]
+def test_sync_then_invalidation_through_the_aws_cli(aws_environment, site_dir):
+    distribution_id = set_up_distribution()["distribution_id"]
 
     run_sync(aws_environment, site_dir, "--distribution-id", distribution_id)
 
@@ -273,45 +343,27 @@ def test_sync_then_invalidation_through_the_aws_cli(aws_environment, site_dir, c
     assert invalidation["InvalidationBatch"]["Paths"]["Items"] == ["/*"]
 
 
-def test_dns_records_come_from_the_distribution_and_the_certificate(aws_environment, capsys):
+def test_dns_records_come_from_the_distribution_and_the_certificate(aws_environment):
     certificate_arn = create_certificate("example.com")
-    script = load_script("deploy/cloudfront_distribution.py")
-    assert (
-        script.main(
-            [
-                "--bucket",
-                BUCKET,
-                "--certificate-arn",
-                certificate_arn,
-                "--alias",
-                "example.com",
-                "--alias",
-                "www.example.com",
-                "--spa-function-arn",
-                SPA_FUNCTION_ARN,
-            ]
-        )
-        == 0
-    )
-    outputs = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
-    dns_script = load_script("deploy/dns_records.py")
-
-    exit_code = dns_script.main(
-        [
-            "print",
-            "--format",
-            "tsv",
-            "--distribution-id",
-            outputs["distribution_id"],
-            "--certificate-arn",
-            certificate_arn,
-            "--domain",
-            "example.com",
-        ]
+    outputs = set_up_distribution(
+        "--certificate-arn", certificate_arn, "--alias", "example.com", "--alias", "www.example.com"
     )
 
-    assert exit_code == 0
-    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    printed = run_entrypoint(
+        "dns_records.py",
+        "print",
+        "--format",
+        "tsv",
+        "--distribution-id",
+        outputs["distribution_id"],
+        "--certificate-arn",
+        certificate_arn,
+        "--domain",
+        "example.com",
+    )
+
+    assert printed.returncode == 0, printed.stderr
+    rows = [line.split("\t") for line in printed.stdout.splitlines()]
     domain = outputs["distribution_domain"]
     assert ["ALIAS", "@", "example.com", domain] in rows
     assert ["CNAME", "www", "www.example.com", domain] in rows
