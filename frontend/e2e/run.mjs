@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from '../scripts/serve.mjs';
+import { SECURITY_HEADERS, startServer } from '../scripts/serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -134,9 +134,31 @@ async function main() {
     outsideRequests.push(requestUrl);
     return route.abort('blockedbyclient');
   });
+  // The site runs under the production Content-Security-Policy (serve.mjs sends it): record every
+  // violation, in documents (securitypolicyviolation) and in workers (console errors).
+  const cspViolations = [];
+  await context.exposeBinding('reportCspViolation', (_source, violation) => cspViolations.push(violation));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) =>
+      window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`),
+    );
+  });
+  context.on('page', (opened) =>
+    opened.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    }),
+  );
   const page = await context.newPage();
   const consoleErrors = [];
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
+
+  await check('the site is served with the security headers of deploy/security_headers.json', async () => {
+    const response = await page.goto(origin + '/films/mr.-peabody-sherman');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      assert(response.headers()[name.toLowerCase()] === value, `${name}: got ${response.headers()[name.toLowerCase()]}`);
+    }
+    assert(/text\/html/.test(response.headers()['content-type']), 'a route with a dot was not rewritten to index.html');
+  });
 
   const [topFilm] = pythonQueries(["select film_id, title from films_complete where release_type = 'theatrical' and domestic_gross_usd is not null order by worldwide_gross_usd desc nulls last, film_id limit 1"])[0];
   const [topCharacter] = pythonQueries(['select character_id, count(distinct film_id) as films from characters_complete group by character_id order by films desc, character_id limit 1'])[0];
@@ -336,6 +358,10 @@ async function main() {
     await runAxe(page, '/ (dark, phone)');
     await page.click('.theme-toggle');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await check('no Content-Security-Policy violation on any page', async () => {
+    assert(cspViolations.length === 0, `CSP violations: ${[...new Set(cspViolations)].join(' | ')}`);
   });
 
   await check('offline: no request left the site origin, and no page error', async () => {

@@ -2,8 +2,11 @@
 // Serve the built site (frontend/dist) the way S3 + CloudFront will: explicit content types
 // (application/wasm matters: DuckDB start-up hangs on a wrong one), extension-less paths rewritten
 // to /index.html for client-side routing, and a real 404 for a missing file with an extension.
+// It sends the security headers of deploy/security_headers.json (the same file CloudFront's
+// response headers policy is built from), so the site runs here under the CSP it gets in
+// production, and it routes with the CloudFront Function itself (deploy/spa_rewrite.js).
 // Usage: node scripts/serve.mjs [--port 4173] [--root dist]
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,10 @@ export const CONTENT_TYPES = {
   '.map': 'application/json',
 };
 
+const deployDirectory = fileURLToPath(new URL('../../deploy/', import.meta.url));
+export const SECURITY_HEADERS = JSON.parse(readFileSync(join(deployDirectory, 'security_headers.json'), 'utf8'));
+const spaRewrite = new Function(`${readFileSync(join(deployDirectory, 'spa_rewrite.js'), 'utf8')}\nreturn handler;`)();
+
 /** Start a static server; resolves to { server, url } once it listens. */
 export function startServer({ root, port = 4173, host = '127.0.0.1' }) {
   const rootDirectory = resolve(root);
@@ -34,14 +41,15 @@ export function startServer({ root, port = 4173, host = '127.0.0.1' }) {
       response.writeHead(403).end('forbidden');
       return;
     }
-    if (!extname(pathname)) filePath = join(rootDirectory, 'index.html');
+    if (spaRewrite({ request: { uri: pathname } }).uri === '/index.html') filePath = join(rootDirectory, 'index.html');
     if (!existsSync(filePath) || !statSync(filePath).isFile()) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      response.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain' }).end('not found');
       return;
     }
     const extension = extname(filePath);
     const hashedAsset = pathname.startsWith('/assets/');
     response.writeHead(200, {
+      ...SECURITY_HEADERS,
       'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
       'content-length': statSync(filePath).size,
       'cache-control': hashedAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
