@@ -44,8 +44,6 @@ from hyperion.cloud.site import (
 
 logger = logging.getLogger(__name__)
 
-DELETE_BATCH_SIZE = 1000
-
 
 def configure_logging() -> None:
     """Diagnostics to stderr, so that stdout carries only the deploy scripts' data."""
@@ -132,13 +130,11 @@ def apply_site_sync(s3_client, bucket: str, prefix: str, plan: SyncPlan) -> None
     for item in plan.uploads:
         # A single PutObject (not multipart) keeps the ETag equal to the body's MD5.
         s3_client.put_object(Bucket=bucket, Key=prefix + item.key, Body=upload_body(item), **item.headers())
-    for start in range(0, len(plan.deletions), DELETE_BATCH_SIZE):
-        batch = plan.deletions[start : start + DELETE_BATCH_SIZE]
-        response = s3_client.delete_objects(
-            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
-        )
-        if response.get("Errors"):
-            raise RuntimeError(f"could not delete: {response['Errors']}")
+    # One DeleteObject per key, not DeleteObjects: a deploy deletes a handful of stale files, and
+    # the per-key call is authorised by s3:DeleteObject on the object's ARN everywhere (moto's
+    # server checks a DeleteObjects request against the bucket's ARN instead).
+    for key in plan.deletions:
+        s3_client.delete_object(Bucket=bucket, Key=key)
     if plan.uploads or plan.deletions:
         _put_ownership(s3_client, bucket, prefix, plan.ownership_after_delete)
 
