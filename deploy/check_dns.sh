@@ -30,12 +30,15 @@ command -v dig >/dev/null || { echo "dig not found (apt-get install dnsutils)" >
 records="$("$python" "$script_dir/dns_records.py" print --format tsv --domain "$domain" "${print_arguments[@]}")"
 failures=0
 while IFS=$'\t' read -r record_type host name value; do
-  # Namecheap serves an ALIAS as A records, so that is what dig is asked for.
-  query_type="$record_type"
-  [[ "$record_type" == "ALIAS" ]] && query_type="A"
-  if ! dig +noall +answer "@$resolver" "$name" "$query_type" \
-    | "$python" "$script_dir/dns_records.py" verify --domain "$domain" --type "$record_type" \
-      --host "$host" --value "$value"; then
+  # Namecheap serves an ALIAS as A records: the apex's addresses are compared with those of the
+  # distribution's own name, asked of the same resolver (a parking address must not pass).
+  if [[ "$record_type" == "ALIAS" ]]; then
+    answers="$(dig +noall +answer "@$resolver" "$name" A; dig +noall +answer "@$resolver" "$value" A)"
+  else
+    answers="$(dig +noall +answer "@$resolver" "$name" "$record_type")"
+  fi
+  if ! "$python" "$script_dir/dns_records.py" verify --domain "$domain" --type "$record_type" \
+    --host "$host" --value "$value" <<<"$answers"; then
     failures=$((failures + 1))
   fi
 done <<<"$records"
