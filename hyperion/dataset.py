@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import time
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,8 @@ CATALOG_FILE_NAME = "complete_movie_list.json"
 CHARACTER_SCHEMA_FILE_NAME = "CHARACTER_SCHEMA.json"
 FILM_SCHEMA_FILE_NAME = "FILM_SCHEMA.json"
 UNCOVERED_FILE_NAME = "uncovered_films.json"
+ALIASES_FILE_NAME = "talent_aliases.json"
+ALIASES_SCHEMA_FILE_NAME = "TALENT_ALIASES_SCHEMA.json"
 CHARACTERS_DIRECTORY_NAME = "characters"
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -42,12 +46,23 @@ STUDIO_NAMES: Mapping[str, str] = {
     "disney-plus": "Disney+",
     "marvel-animation": "Marvel Animation",
     "disney-hybrid": "Walt Disney Pictures",
+    "disney-released": "Disney releases from other studios",
 }
 
 # Studios whose theatrical features must carry a full principal cast under --coverage.
 CORE_STUDIO_IDS: frozenset[str] = frozenset({"wdas", "pixar", "blue-sky"})
 MINIMUM_CORE_FILM_CHARACTERS = 8
 MINIMUM_TOTAL_APPEARANCES = 2000
+
+# Gross coverage targets (issue 13): shares of the theatrical films for which a figure can exist, that is,
+# whose null is not recorded as "no-figure-published". Worldwide totals before 1980 are rarely reliable,
+# so the worldwide target counts films released from WORLDWIDE_GROSS_FROM_YEAR on.
+DOMESTIC_GROSS_TARGET = 0.98
+WORLDWIDE_GROSS_TARGET = 0.95
+WORLDWIDE_GROSS_FROM_YEAR = 1980
+NO_FIGURE_PUBLISHED = "no-figure-published"
+# Figures compiled before each one recorded its page; they name both publications and no page.
+CARRIED_OVER_PUBLICATION = "Box Office Mojo or The Numbers"
 
 
 class DatasetError(Exception):
@@ -96,6 +111,7 @@ class DatasetSummary:
     uncovered_films: int = 0
     thin_core_films: list[str] = field(default_factory=list)
     uncovered_core_films: list[str] = field(default_factory=list)
+    gross_coverage: GrossCoverage | None = None
     seconds: float = 0.0
 
     def one_line(self) -> str:
@@ -108,7 +124,51 @@ class DatasetSummary:
             f"core_theatrical_films_under_{MINIMUM_CORE_FILM_CHARACTERS}_characters="
             f"{len(self.thin_core_films)} "
             f"core_theatrical_films_without_characters={len(self.uncovered_core_films)} "
+            f"{self.gross_coverage.one_line() if self.gross_coverage else ''} "
             f"seconds={self.seconds:.2f}"
+        )
+
+
+@dataclass(frozen=True)
+class GrossCoverage:
+    """How many theatrical films carry a domestic (and, from 1980, a worldwide) gross.
+
+    ``*_films`` count every film in scope, ``*_with_figure`` those with a figure and ``*_no_figure`` those
+    whose null is recorded as no figure ever published; the target share is
+    ``with_figure / (films - no_figure)``.
+    """
+
+    domestic_films: int
+    domestic_with_figure: int
+    domestic_no_figure: int
+    worldwide_films: int
+    worldwide_with_figure: int
+    worldwide_no_figure: int
+    figures_with_page: int
+    figures: int
+
+    @staticmethod
+    def share(with_figure: int, films: int, no_figure: int) -> float:
+        """``with_figure`` over the films for which a figure exists (1.0 when there are none)."""
+        eligible = films - no_figure
+        return with_figure / eligible if eligible else 1.0
+
+    @property
+    def domestic_share(self) -> float:
+        return self.share(self.domestic_with_figure, self.domestic_films, self.domestic_no_figure)
+
+    @property
+    def worldwide_share(self) -> float:
+        return self.share(self.worldwide_with_figure, self.worldwide_films, self.worldwide_no_figure)
+
+    def one_line(self) -> str:
+        return (
+            f"domestic_gross={self.domestic_with_figure}/{self.domestic_films}"
+            f"(no_figure_published={self.domestic_no_figure},share={self.domestic_share:.3f}) "
+            f"worldwide_gross_from_{WORLDWIDE_GROSS_FROM_YEAR}={self.worldwide_with_figure}/"
+            f"{self.worldwide_films}(no_figure_published={self.worldwide_no_figure},"
+            f"share={self.worldwide_share:.3f}) gross_figures_with_stored_page="
+            f"{self.figures_with_page}/{self.figures}"
         )
 
 
@@ -453,6 +513,255 @@ def validate_uncovered(
     return problems
 
 
+def name_key(name: str) -> str:
+    """A person's name reduced for comparison: accents, case, spaces and punctuation dropped.
+
+    "T. J. Miller" and "T.J. Miller", or "Tone Lōc" and "Tone Loc", give the same key.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(
+        character for character in decomposed.casefold() if character.isalnum() and character.isascii()
+    )
+
+
+def alias_map(document: Mapping[str, Any], file_label: str) -> tuple[dict[str, str], list[Problem]]:
+    """``{name_key(alias): canonical}`` from a talent-aliases document, and its cross-entry problems.
+
+    A spelling may belong to one person only, and a canonical name may not be another person's alias.
+    """
+    aliases: dict[str, str] = {}
+    canonical_keys: dict[str, int] = {}
+    problems: list[Problem] = []
+    people = document.get("people", [])
+    for index, person in enumerate(people):
+        canonical_keys.setdefault(name_key(person["canonical"]), index)
+    for index, person in enumerate(people):
+        for alias_index, alias in enumerate(person["aliases"]):
+            key = name_key(alias)
+            where = json_path(["people", index, "aliases", alias_index])
+            if key == name_key(person["canonical"]):
+                continue  # a spelling variant of the canonical name itself is harmless
+            if key in canonical_keys:
+                other = people[canonical_keys[key]]["canonical"]
+                problems.append(
+                    Problem(file_label, where, f"alias {alias!r} is the canonical name {other!r}")
+                )
+            elif key in aliases and aliases[key] != person["canonical"]:
+                problems.append(Problem(file_label, where, f"alias {alias!r} already names {aliases[key]!r}"))
+            else:
+                aliases[key] = person["canonical"]
+    return aliases, problems
+
+
+def load_talent_aliases(data_dir: Path) -> dict[str, str]:
+    """The alias map of ``data_dir/talent_aliases.json`` (empty when the file does not exist)."""
+    path = data_dir / ALIASES_FILE_NAME
+    if not path.exists():
+        return {}
+    document = read_json(path)
+    if not isinstance(document, dict):
+        raise DatasetError(f"{path}: expected a JSON object")
+    aliases, problems = alias_map(document, str(path))
+    if problems:
+        raise DatasetError(f"{path}: {problems[0].json_path}: {problems[0].reason}")
+    return aliases
+
+
+def validate_talent_names(
+    files: Mapping[str, Mapping[str, Any]], aliases: Mapping[str, str]
+) -> list[Problem]:
+    """One person, one spelling: no alias spelling in the data, no two spellings of one name key.
+
+    ``files`` maps a display file name to its character document. For spellings that differ only in
+    accents, case or punctuation, the most common one is the person's spelling and the others are
+    reported (ties go to the spelling seen first in file-name order).
+    """
+    problems: list[Problem] = []
+    seen: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for file_label in sorted(files):
+        characters = files[file_label].get("characters")
+        for index, character in enumerate(characters if isinstance(characters, list) else []):
+            for credit in ("voice_actors", "singing_voice_actors"):
+                names = character.get(credit) if isinstance(character, dict) else None
+                for position, name in enumerate(names if isinstance(names, list) else []):
+                    if not isinstance(name, str):
+                        continue
+                    where = json_path(["characters", index, credit, position])
+                    canonical = aliases.get(name_key(name))
+                    if canonical is not None and canonical != name:
+                        problems.append(
+                            Problem(
+                                file_label,
+                                where,
+                                f"{name!r} is an alias of {canonical!r} ({ALIASES_FILE_NAME}); "
+                                "use the canonical name",
+                            )
+                        )
+                    seen[name_key(name)].append((file_label, where, name))
+    for occurrences in seen.values():
+        spellings = Counter(name for _, _, name in occurrences)
+        if len(spellings) < 2:
+            continue
+        first_seen = {name: position for position, (_, _, name) in reversed(list(enumerate(occurrences)))}
+        chosen = max(spellings, key=lambda name: (spellings[name], -first_seen[name]))
+        problems += [
+            Problem(file_label, where, f"{name!r} is spelled {chosen!r} elsewhere; one person, one spelling")
+            for file_label, where, name in occurrences
+            if name != chosen
+        ]
+    return problems
+
+
+def _gross_source_problems(film: Mapping[str, Any], where: list[str | int], file_label: str) -> list[Problem]:
+    """The rules tying a theatrical film's figures to its ``gross_source``."""
+    source = film.get("gross_source")
+    if not isinstance(source, dict):
+        return [
+            Problem(file_label, json_path([*where, "gross_source"]), "a theatrical film needs gross_source")
+        ]
+    problems = []
+    for figure, source_figure in (
+        ("domestic_gross_usd", "domestic_usd"),
+        ("worldwide_gross_usd", "worldwide_usd"),
+    ):
+        value = film.get(figure)
+        if source.get(source_figure) != value:
+            problems.append(
+                Problem(
+                    file_label,
+                    json_path([*where, "gross_source", source_figure]),
+                    f"gross_source gives {source.get(source_figure)!r} but {figure} is {value!r}",
+                )
+            )
+    has_figure = film.get("domestic_gross_usd") is not None or film.get("worldwide_gross_usd") is not None
+    has_null = film.get("domestic_gross_usd") is None or film.get("worldwide_gross_usd") is None
+    if has_figure and source.get("publication") is None:
+        problems.append(
+            Problem(
+                file_label,
+                json_path([*where, "gross_source", "publication"]),
+                "a figure needs its publication",
+            )
+        )
+    if has_null and source.get("null_reason") is None:
+        problems.append(
+            Problem(
+                file_label,
+                json_path([*where, "gross_source", "null_reason"]),
+                "a null gross needs null_reason (no-figure-published or run-not-complete)",
+            )
+        )
+    if not has_null and source.get("null_reason") is not None:
+        problems.append(
+            Problem(file_label, json_path([*where, "gross_source", "null_reason"]), "no figure is null")
+        )
+    carried_over = source.get("publication") == CARRIED_OVER_PUBLICATION
+    if has_figure and not carried_over and source.get("retrieved_from") is None:
+        problems.append(
+            Problem(
+                file_label,
+                json_path([*where, "gross_source", "retrieved_from"]),
+                f"a figure from {source.get('publication')!r} needs the page it was read from",
+            )
+        )
+    return problems
+
+
+def validate_bundled_films(document: Any, file_label: str) -> list[Problem]:
+    """Rules for the bundled catalog beyond the shared film schema (which legacy records also use).
+
+    Every film names its ``maker`` and ``distributor``; every theatrical film has a ``gross_source`` whose
+    figures equal the film's, with a publication for any figure, a stored page for any figure read this
+    way (figures carried over from the first compilation excepted) and a ``null_reason`` for any null.
+    """
+    films = document.get("films") if isinstance(document, dict) else None
+    problems: list[Problem] = []
+    for index, film in enumerate(films if isinstance(films, list) else []):
+        if not isinstance(film, dict):
+            continue
+        for required in ("maker", "distributor"):
+            if not film.get(required):
+                problems.append(
+                    Problem(
+                        file_label, json_path(["films", index, required]), f"a bundled film needs {required}"
+                    )
+                )
+        if film.get("release_type") == "theatrical":
+            problems += _gross_source_problems(film, ["films", index], file_label)
+        elif "gross_source" in film:
+            problems.append(
+                Problem(
+                    file_label,
+                    json_path(["films", index, "gross_source"]),
+                    "only theatrical films have grosses",
+                )
+            )
+    return problems
+
+
+def _no_figure(film: Mapping[str, Any]) -> bool:
+    source = film.get("gross_source")
+    return isinstance(source, dict) and source.get("null_reason") == NO_FIGURE_PUBLISHED
+
+
+def gross_coverage(catalog_films: Sequence[Mapping[str, Any]]) -> GrossCoverage:
+    """Count the theatrical films with a domestic gross and those from 1980 with a worldwide gross."""
+    theatrical = [film for film in catalog_films if film.get("release_type") == "theatrical"]
+    recent = [
+        film for film in theatrical if str(film.get("release_date", ""))[:4] >= str(WORLDWIDE_GROSS_FROM_YEAR)
+    ]
+    figures = [
+        film
+        for film in theatrical
+        if film.get("domestic_gross_usd") is not None or film.get("worldwide_gross_usd") is not None
+    ]
+    return GrossCoverage(
+        domestic_films=len(theatrical),
+        domestic_with_figure=sum(film.get("domestic_gross_usd") is not None for film in theatrical),
+        domestic_no_figure=sum(
+            film.get("domestic_gross_usd") is None and _no_figure(film) for film in theatrical
+        ),
+        worldwide_films=len(recent),
+        worldwide_with_figure=sum(film.get("worldwide_gross_usd") is not None for film in recent),
+        worldwide_no_figure=sum(
+            film.get("worldwide_gross_usd") is None and _no_figure(film) for film in recent
+        ),
+        figures_with_page=sum(
+            bool((film.get("gross_source") or {}).get("retrieved_from")) for film in figures
+        ),
+        figures=len(figures),
+    )
+
+
+def gross_coverage_problems(coverage: GrossCoverage | None, file_label: str) -> list[Problem]:
+    """The gross targets as problems, when the shares fall below them."""
+    if coverage is None:
+        return []
+    problems = []
+    if coverage.domestic_share < DOMESTIC_GROSS_TARGET:
+        problems.append(
+            Problem(
+                file_label,
+                "$.films",
+                f"{coverage.domestic_with_figure} of {coverage.domestic_films - coverage.domestic_no_figure} "
+                f"theatrical films that can have one carry a domestic gross ({coverage.domestic_share:.1%}); "
+                f"the target is {DOMESTIC_GROSS_TARGET:.0%}",
+            )
+        )
+    if coverage.worldwide_share < WORLDWIDE_GROSS_TARGET:
+        problems.append(
+            Problem(
+                file_label,
+                "$.films",
+                f"{coverage.worldwide_with_figure} of "
+                f"{coverage.worldwide_films - coverage.worldwide_no_figure} theatrical films from "
+                f"{WORLDWIDE_GROSS_FROM_YEAR} that can have one carry a worldwide gross "
+                f"({coverage.worldwide_share:.1%}); the target is {WORLDWIDE_GROSS_TARGET:.0%}",
+            )
+        )
+    return problems
+
+
 def _count_characters(document: Mapping[str, Any]) -> int:
     characters = document.get("characters")
     return len(characters) if isinstance(characters, list) else 0
@@ -478,80 +787,110 @@ def coverage_facts(
     return thin, missing
 
 
-def validate_dataset(data_dir: Path, coverage: bool = False) -> tuple[list[Problem], DatasetSummary]:
-    """Validate everything under ``data_dir`` and summarise it.
+def _problem_from_error(error: Exception, file_label: str) -> Problem:
+    """A :class:`Problem` for a file that could not be read, without repeating the path in the reason."""
+    return Problem(file_label, "$", str(error).split(": ", 1)[-1])
 
-    With ``coverage`` the coverage targets also become problems: every theatrical WDAS, Pixar and Blue
-    Sky film that has a character file lists at least :data:`MINIMUM_CORE_FILM_CHARACTERS` characters,
-    and all files together hold at least :data:`MINIMUM_TOTAL_APPEARANCES` appearances.
-    """
-    started = time.monotonic()
-    problems: list[Problem] = []
-    summary = DatasetSummary()
 
-    def label(path: Path) -> str:
-        return display_path(path, data_dir)
-
+def _load_schemas(
+    data_dir: Path, label: Callable[[Path], str]
+) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """The bundled JSON Schemas by file name, and a problem for each one that is unreadable or invalid."""
     schemas: dict[str, dict[str, Any]] = {}
-    for schema_file_name in (FILM_SCHEMA_FILE_NAME, CHARACTER_SCHEMA_FILE_NAME):
+    problems: list[Problem] = []
+    for schema_file_name in (FILM_SCHEMA_FILE_NAME, CHARACTER_SCHEMA_FILE_NAME, ALIASES_SCHEMA_FILE_NAME):
         try:
             schemas[schema_file_name] = load_schema(data_dir, schema_file_name)
         except DatasetError as error:
-            problems.append(Problem(label(data_dir / schema_file_name), "$", str(error).split(": ", 1)[-1]))
+            problems.append(_problem_from_error(error, label(data_dir / schema_file_name)))
         except SchemaError as error:
             problems.append(Problem(label(data_dir / schema_file_name), "$", f"invalid JSON Schema: {error}"))
-    if len(schemas) < 2:
-        summary.seconds = time.monotonic() - started
-        return problems, summary
+    return schemas, problems
 
+
+def _check_catalog_file(
+    data_dir: Path, film_schema: Mapping[str, Any], label: Callable[[Path], str]
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The catalog's films that carry a film_id, and every problem of the catalog file."""
     catalog_path = data_dir / CATALOG_FILE_NAME
     try:
         catalog_document = read_json(catalog_path)
     except DatasetError as error:
-        problems.append(Problem(label(catalog_path), "$", str(error).split(": ", 1)[-1]))
-        catalog_document = {}
-    problems += validate_catalog(catalog_document, schemas[FILM_SCHEMA_FILE_NAME], label(catalog_path))
+        return [], [_problem_from_error(error, label(catalog_path))]
+    problems = validate_catalog(catalog_document, film_schema, label(catalog_path))
+    problems += validate_bundled_films(catalog_document, label(catalog_path))
     raw_films = catalog_document.get("films") if isinstance(catalog_document, dict) else None
     catalog_films = [
         film
         for film in (raw_films if isinstance(raw_films, list) else [])
         if isinstance(film, dict) and isinstance(film.get("film_id"), str)
     ]
-    catalog_film_ids = list(dict.fromkeys(film["film_id"] for film in catalog_films))
-    summary.films = len(catalog_film_ids)
-    summary.films_by_studio = dict(Counter(str(film.get("studio_id")) for film in catalog_films))
+    return catalog_films, problems
 
+
+def _check_character_files(
+    data_dir: Path,
+    character_schema: Mapping[str, Any],
+    catalog_film_ids: Sequence[str],
+    label: Callable[[Path], str],
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[Problem]]:
+    """Character documents by film_id and by display label, and every per-file problem."""
     character_documents: dict[str, dict[str, Any]] = {}
     documents_by_label: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
     for path in character_file_paths(data_dir):
         try:
             document = read_json(path)
         except DatasetError as error:
-            problems.append(Problem(label(path), "$", str(error).split(": ", 1)[-1]))
+            problems.append(_problem_from_error(error, label(path)))
             continue
         if not isinstance(document, dict):
             problems.append(Problem(label(path), "$", "expected a JSON object"))
             continue
         character_file = CharacterFile(path=path, document=document)
-        problems += validate_character_file(
-            character_file, schemas[CHARACTER_SCHEMA_FILE_NAME], catalog_film_ids, label(path)
-        )
+        problems += validate_character_file(character_file, character_schema, catalog_film_ids, label(path))
         character_documents[character_file.film_id] = document
         documents_by_label[label(path)] = document
-    problems += validate_character_identity(documents_by_label)
+    return character_documents, documents_by_label, problems
 
+
+def _check_uncovered_file(
+    data_dir: Path,
+    catalog_film_ids: Sequence[str],
+    covered_film_ids: Iterable[str],
+    label: Callable[[Path], str],
+) -> tuple[int, list[Problem]]:
+    """The number of uncovered entries and the problems of ``uncovered_films.json``."""
     uncovered_path = data_dir / UNCOVERED_FILE_NAME
     try:
         uncovered_document = read_json(uncovered_path)
     except DatasetError as error:
-        problems.append(Problem(label(uncovered_path), "$", str(error).split(": ", 1)[-1]))
-    else:
-        problems += validate_uncovered(
-            uncovered_document, catalog_film_ids, character_documents.keys(), label(uncovered_path)
-        )
-        entries = uncovered_document.get("uncovered") if isinstance(uncovered_document, dict) else None
-        summary.uncovered_films = len(entries) if isinstance(entries, list) else 0
+        return 0, [_problem_from_error(error, label(uncovered_path))]
+    problems = validate_uncovered(
+        uncovered_document, catalog_film_ids, covered_film_ids, label(uncovered_path)
+    )
+    entries = uncovered_document.get("uncovered") if isinstance(uncovered_document, dict) else None
+    return (len(entries) if isinstance(entries, list) else 0), problems
 
+
+def _check_aliases_file(
+    data_dir: Path, aliases_schema: Mapping[str, Any], label: Callable[[Path], str]
+) -> tuple[dict[str, str], list[Problem]]:
+    """The alias map of ``talent_aliases.json`` (see :func:`alias_map`) and the file's problems."""
+    aliases_path = data_dir / ALIASES_FILE_NAME
+    try:
+        document = read_json(aliases_path)
+    except DatasetError as error:
+        return {}, [_problem_from_error(error, label(aliases_path))]
+    problems = schema_problems(document, schema_validator(aliases_schema), label(aliases_path))
+    if problems:
+        return {}, problems
+    aliases, alias_problems = alias_map(document, label(aliases_path))
+    return aliases, alias_problems
+
+
+def _count_talent(summary: DatasetSummary, character_documents: Mapping[str, Mapping[str, Any]]) -> None:
+    """Fill the character, appearance and talent counts of ``summary``."""
     character_ids: set[str] = set()
     talent: set[str] = set()
     for document in character_documents.values():
@@ -568,29 +907,81 @@ def validate_dataset(data_dir: Path, coverage: bool = False) -> tuple[list[Probl
     summary.character_files = len(character_documents)
     summary.characters = len(character_ids)
     summary.talent = len(talent)
-    summary.thin_core_films, summary.uncovered_core_films = coverage_facts(catalog_films, character_documents)
 
+
+def coverage_problems(
+    summary: DatasetSummary,
+    catalog_films: Sequence[Mapping[str, Any]],
+    character_documents: Mapping[str, Mapping[str, Any]],
+    data_dir: Path,
+) -> list[Problem]:
+    """The coverage targets as problems: characters per theatrical film, appearances and gross coverage."""
+    label = partial(display_path, data_dir=data_dir)
+    characters_directory = data_dir / CHARACTERS_DIRECTORY_NAME
+    problems = []
+    for film_id in summary.thin_core_films:
+        count = _count_characters(character_documents[film_id])
+        studio = STUDIO_NAMES.get(str(_studio_of(catalog_films, film_id)), "theatrical")
+        problems.append(
+            Problem(
+                label(characters_directory / f"{film_id}.json"),
+                "$.characters",
+                f"theatrical {studio} film has {count} characters; coverage needs at least "
+                f"{MINIMUM_CORE_FILM_CHARACTERS}",
+            )
+        )
+    if summary.appearances < MINIMUM_TOTAL_APPEARANCES:
+        problems.append(
+            Problem(
+                label(characters_directory),
+                "$",
+                f"all character files hold {summary.appearances} appearances; "
+                f"coverage needs at least {MINIMUM_TOTAL_APPEARANCES}",
+            )
+        )
+    problems += gross_coverage_problems(summary.gross_coverage, label(data_dir / CATALOG_FILE_NAME))
+    return problems
+
+
+def validate_dataset(data_dir: Path, coverage: bool = False) -> tuple[list[Problem], DatasetSummary]:
+    """Validate everything under ``data_dir`` and summarise it.
+
+    With ``coverage`` the coverage targets also become problems: every theatrical film of the core
+    studios that has a character file lists at least :data:`MINIMUM_CORE_FILM_CHARACTERS` characters,
+    all files together hold at least :data:`MINIMUM_TOTAL_APPEARANCES` appearances, and the gross
+    coverage reaches :data:`DOMESTIC_GROSS_TARGET` and :data:`WORLDWIDE_GROSS_TARGET`.
+    """
+    started = time.monotonic()
+    summary = DatasetSummary()
+    label = partial(display_path, data_dir=data_dir)
+    schemas, problems = _load_schemas(data_dir, label)
+    if len(schemas) < 3:
+        summary.seconds = time.monotonic() - started
+        return problems, summary
+
+    catalog_films, catalog_problems = _check_catalog_file(data_dir, schemas[FILM_SCHEMA_FILE_NAME], label)
+    problems += catalog_problems
+    catalog_film_ids = list(dict.fromkeys(film["film_id"] for film in catalog_films))
+    summary.films = len(catalog_film_ids)
+    summary.films_by_studio = dict(Counter(str(film.get("studio_id")) for film in catalog_films))
+    summary.gross_coverage = gross_coverage(catalog_films)
+
+    character_documents, documents_by_label, file_problems = _check_character_files(
+        data_dir, schemas[CHARACTER_SCHEMA_FILE_NAME], catalog_film_ids, label
+    )
+    problems += file_problems
+    problems += validate_character_identity(documents_by_label)
+    aliases, alias_problems = _check_aliases_file(data_dir, schemas[ALIASES_SCHEMA_FILE_NAME], label)
+    problems += alias_problems + validate_talent_names(documents_by_label, aliases)
+    summary.uncovered_films, uncovered_problems = _check_uncovered_file(
+        data_dir, catalog_film_ids, character_documents.keys(), label
+    )
+    problems += uncovered_problems
+
+    _count_talent(summary, character_documents)
+    summary.thin_core_films, summary.uncovered_core_films = coverage_facts(catalog_films, character_documents)
     if coverage:
-        characters_directory = data_dir / CHARACTERS_DIRECTORY_NAME
-        for film_id in summary.thin_core_films:
-            count = _count_characters(character_documents[film_id])
-            problems.append(
-                Problem(
-                    label(characters_directory / f"{film_id}.json"),
-                    "$.characters",
-                    f"theatrical {STUDIO_NAMES.get(_studio_of(catalog_films, film_id), 'core')} film has "
-                    f"{count} characters; coverage needs at least {MINIMUM_CORE_FILM_CHARACTERS}",
-                )
-            )
-        if summary.appearances < MINIMUM_TOTAL_APPEARANCES:
-            problems.append(
-                Problem(
-                    label(characters_directory),
-                    "$",
-                    f"all character files hold {summary.appearances} appearances; "
-                    f"coverage needs at least {MINIMUM_TOTAL_APPEARANCES}",
-                )
-            )
+        problems += coverage_problems(summary, catalog_films, character_documents, data_dir)
 
     summary.seconds = time.monotonic() - started
     logger.debug("validated %s in %.2f s", data_dir, summary.seconds)
