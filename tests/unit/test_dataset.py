@@ -16,15 +16,19 @@ from typing import Any
 import pytest
 
 from hyperion.dataset import (
+    ALIASES_SCHEMA_FILE_NAME,
     CHARACTER_SCHEMA_FILE_NAME,
     DEFAULT_DATA_DIR,
     FILM_SCHEMA_FILE_NAME,
     MINIMUM_CORE_FILM_CHARACTERS,
     Problem,
     build_uncovered_document,
+    gross_coverage,
+    gross_coverage_problems,
     iter_character_files,
     json_path,
     load_catalog,
+    name_key,
     validate_dataset,
     write_uncovered_file,
 )
@@ -44,12 +48,15 @@ def load_validator_script() -> Any:
 
 
 def film(film_id: str, title: str, release_date: str, **overrides: Any) -> dict[str, Any]:
+    """A valid film; a theatrical one gets a gross_source that matches its figures (after overrides)."""
     record = {
         "film_id": film_id,
         "title": title,
         "release_date": release_date,
         "studio_id": "pixar",
         "studio": "Pixar Animation Studios",
+        "maker": "Pixar Animation Studios",
+        "distributor": "Walt Disney Studios Motion Pictures",
         "franchise_id": None,
         "franchise": None,
         "directors": ["Test Director"],
@@ -59,6 +66,22 @@ def film(film_id: str, title: str, release_date: str, **overrides: Any) -> dict[
         "domestic_gross_usd": 1000,
         "worldwide_gross_usd": 2000,
         "gross_note": None,
+    }
+    record.update(overrides)
+    if record["release_type"] == "theatrical" and "gross_source" not in overrides:
+        record["gross_source"] = gross_source(record["domestic_gross_usd"], record["worldwide_gross_usd"])
+    return record
+
+
+def gross_source(domestic: int | None, worldwide: int | None, **overrides: Any) -> dict[str, Any]:
+    """A gross_source for these figures, read from a stored page, a null recorded as not yet sourced."""
+    record = {
+        "publication": "The Numbers" if domestic is not None or worldwide is not None else None,
+        "domestic_usd": domestic,
+        "worldwide_usd": worldwide,
+        "includes_re_releases": False,
+        "retrieved_from": "https://www.the-numbers.com/movie/example",
+        "null_reason": None if domestic is not None and worldwide is not None else "not-yet-sourced",
     }
     record.update(overrides)
     return record
@@ -93,6 +116,7 @@ def valid_dataset() -> dict[str, Any]:
                     "2002-06-01",
                     domestic_gross_usd=None,
                     gross_note="no reliable reported gross",
+                    gross_source=gross_source(None, 2000, null_reason="no-figure-published"),
                 ),
                 film(
                     "alpha-2",
@@ -127,14 +151,21 @@ def valid_dataset() -> dict[str, Any]:
         "uncovered": {
             "uncovered": [{"film_id": "alpha-2", "reason": "direct-to-video sequel; cast not compiled"}]
         },
+        "aliases": {
+            "schema_version": 1,
+            "people": [
+                {"canonical": "Voice One", "aliases": ["V. One"], "reason": "one person, two credits"}
+            ],
+        },
     }
 
 
 def write_dataset(root: Path, dataset: dict[str, Any]) -> Path:
     data_dir = root / "data"
     (data_dir / "characters").mkdir(parents=True)
-    for schema_file_name in (FILM_SCHEMA_FILE_NAME, CHARACTER_SCHEMA_FILE_NAME):
+    for schema_file_name in (FILM_SCHEMA_FILE_NAME, CHARACTER_SCHEMA_FILE_NAME, ALIASES_SCHEMA_FILE_NAME):
         shutil.copy(DEFAULT_DATA_DIR / schema_file_name, data_dir / schema_file_name)
+    (data_dir / "talent_aliases.json").write_text(json.dumps(dataset["aliases"]), encoding="utf-8")
     (data_dir / "complete_movie_list.json").write_text(json.dumps(dataset["catalog"]), encoding="utf-8")
     for file_stem, document in dataset["characters"].items():
         (data_dir / "characters" / f"{file_stem}.json").write_text(json.dumps(document), encoding="utf-8")
@@ -414,7 +445,7 @@ def test_coverage_thresholds_apply_only_with_the_coverage_flag(tmp_path: Path) -
 def test_coverage_passes_a_full_core_film_and_ignores_non_core_studios(tmp_path: Path) -> None:
     dataset = valid_dataset()
     for film_record in dataset["catalog"]["films"][:2]:
-        film_record.update(studio_id="disneytoon", studio="DisneyToon Studios")
+        film_record.update(studio_id="disney-hybrid", studio="Walt Disney Pictures")
     dataset["characters"]["alpha"]["characters"] = [
         character(f"person-{number}", f"Person {number}") for number in range(MINIMUM_CORE_FILM_CHARACTERS)
     ]
@@ -483,3 +514,209 @@ def test_real_bundled_data_has_no_structural_problems() -> None:
 
     assert [str(problem) for problem in problems] == []
     assert summary.films >= 180
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("T. J. Miller", "T.J. Miller"), ("Tone Lōc", "Tone Loc"), ("Luis van Rooten", "Luis Van Rooten")],
+)
+def test_name_key_treats_spacing_accents_and_case_as_one_person(first: str, second: str) -> None:
+    assert name_key(first) == name_key(second)
+    assert name_key(first) != name_key("Jimmy MacDonald")
+
+
+def test_alias_spelling_in_a_character_file_is_rejected_with_the_canonical_name(tmp_path: Path) -> None:
+    dataset = valid_dataset()
+    dataset["characters"]["beta"]["characters"][1]["voice_actors"] = ["V. One"]
+
+    problems = problems_for(tmp_path, dataset)
+
+    assert [(problem.file, problem.json_path) for problem in problems] == [
+        ("data/characters/beta.json", "$.characters[1].voice_actors[0]")
+    ]
+    assert "'V. One' is an alias of 'Voice One'" in problems[0].reason
+
+
+def test_two_spellings_of_one_person_are_reported_at_the_minority_spelling(tmp_path: Path) -> None:
+    dataset = valid_dataset()
+    dataset["characters"]["beta"]["characters"][0]["voice_actors"] = ["VOICE one"]
+
+    problems = problems_for(tmp_path, dataset)
+
+    assert [(problem.file, problem.json_path, problem.reason) for problem in problems] == [
+        (
+            "data/characters/beta.json",
+            "$.characters[0].voice_actors[0]",
+            "'VOICE one' is spelled 'Voice One' elsewhere; one person, one spelling",
+        )
+    ]
+
+
+def test_alias_that_is_another_persons_canonical_name_is_reported(tmp_path: Path) -> None:
+    dataset = valid_dataset()
+    dataset["aliases"]["people"].append(
+        {"canonical": "Voice Two", "aliases": ["Voice One"], "reason": "wrongly merged"}
+    )
+
+    problems = problems_for(tmp_path, dataset)
+
+    assert [(problem.file, problem.json_path, problem.reason) for problem in problems] == [
+        (
+            "data/talent_aliases.json",
+            "$.people[1].aliases[0]",
+            "alias 'Voice One' is the canonical name 'Voice One'",
+        )
+    ]
+
+
+def test_bundled_film_must_name_maker_and_distributor(tmp_path: Path) -> None:
+    dataset = valid_dataset()
+    del dataset["catalog"]["films"][2]["maker"]
+    dataset["catalog"]["films"][2]["distributor"] = ""
+
+    problems = problems_for(tmp_path, dataset)
+
+    assert ("data/complete_movie_list.json", "$.films[2].maker", "a bundled film needs maker") in [
+        (problem.file, problem.json_path, problem.reason) for problem in problems
+    ]
+    assert "$.films[2].distributor" in [problem.json_path for problem in problems]
+
+
+@pytest.mark.parametrize(
+    ("source_change", "path", "reason_part"),
+    [
+        (None, "$.films[0].gross_source", "a theatrical film needs gross_source"),
+        ({"worldwide_usd": 2500}, "$.films[0].gross_source.worldwide_usd", "gross_source gives 2500"),
+        ({"publication": None}, "$.films[0].gross_source.publication", "a figure needs its publication"),
+        (
+            {"retrieved_from": None},
+            "$.films[0].gross_source.retrieved_from",
+            "needs the page it was read from",
+        ),
+        ({"null_reason": "not-yet-sourced"}, "$.films[0].gross_source.null_reason", "no figure is null"),
+    ],
+)
+def test_gross_figures_must_carry_their_source(
+    tmp_path: Path, source_change: dict[str, Any] | None, path: str, reason_part: str
+) -> None:
+    dataset = valid_dataset()
+    alpha = dataset["catalog"]["films"][0]
+    if source_change is None:
+        del alpha["gross_source"]
+    else:
+        alpha["gross_source"].update(source_change)
+
+    problems = problems_for(tmp_path, dataset)
+
+    assert [problem.json_path for problem in problems] == [path]
+    assert reason_part in problems[0].reason
+
+
+def test_null_gross_needs_a_reason_and_carried_over_figures_need_no_page(tmp_path: Path) -> None:
+    dataset = valid_dataset()
+    dataset["catalog"]["films"][1]["gross_source"]["null_reason"] = None
+    dataset["catalog"]["films"][0]["gross_source"].update(
+        publication="Box Office Mojo or The Numbers", retrieved_from=None
+    )
+
+    problems = problems_for(tmp_path, dataset)
+
+    assert [(problem.json_path, problem.reason) for problem in problems] == [
+        (
+            "$.films[1].gross_source.null_reason",
+            "a null gross needs null_reason (no-figure-published or run-not-complete)",
+        )
+    ]
+
+
+def test_non_theatrical_film_with_a_gross_source_is_reported(tmp_path: Path) -> None:
+    dataset = valid_dataset()
+    dataset["catalog"]["films"][2]["gross_source"] = gross_source(None, None)
+
+    problems = problems_for(tmp_path, dataset)
+
+    assert [(problem.json_path, problem.reason) for problem in problems] == [
+        ("$.films[2].gross_source", "only theatrical films have grosses")
+    ]
+
+
+def test_gross_coverage_excludes_films_with_no_published_figure_and_counts_1980_on_for_worldwide() -> None:
+    films = [
+        film("old", "Old", "1950-01-01", worldwide_gross_usd=None),
+        film("rentals", "Rentals", "1946-01-01", domestic_gross_usd=None, worldwide_gross_usd=None),
+        film("new", "New", "1990-01-01", worldwide_gross_usd=None),
+        film("full", "Full", "2000-01-01"),
+        film("video", "Video", "2001-01-01", release_type="direct-to-video"),
+    ]
+    films[1]["gross_source"]["null_reason"] = "no-figure-published"
+
+    coverage = gross_coverage(films)
+
+    assert (coverage.domestic_films, coverage.domestic_with_figure, coverage.domestic_no_figure) == (4, 3, 1)
+    assert (coverage.worldwide_films, coverage.worldwide_with_figure, coverage.worldwide_no_figure) == (
+        2,
+        1,
+        0,
+    )
+    assert coverage.domestic_share == 1.0
+    assert coverage.worldwide_share == 0.5
+
+
+def test_gross_floor_applies_with_coverage_and_targets_with_gross_targets(tmp_path: Path) -> None:
+    dataset = valid_dataset()
+    dataset["characters"]["alpha"]["characters"] = [
+        character(f"person-{number}", f"Person {number}") for number in range(MINIMUM_CORE_FILM_CHARACTERS)
+    ]
+    dataset["characters"]["beta"]["characters"] = dataset["characters"]["alpha"]["characters"]
+    extra_films = [
+        film(f"gamma-{number}", f"Gamma {number}", f"2010-0{number + 1}-01") for number in range(8)
+    ]
+    extra_films.append(
+        film("delta", "Delta", "2012-01-01", worldwide_gross_usd=None, gross_note="not found yet")
+    )
+    dataset["catalog"]["films"] += extra_films
+    dataset["uncovered"]["uncovered"] += [
+        {"film_id": extra["film_id"], "reason": "cast not compiled"} for extra in extra_films
+    ]
+
+    floor_problems, summary = validate_dataset(write_dataset(tmp_path / "floor", dataset), coverage=True)
+    target_problems, _ = validate_dataset(
+        write_dataset(tmp_path / "target", dataset), coverage=True, gross_targets=True
+    )
+
+    assert summary.gross_coverage is not None
+    assert (summary.gross_coverage.worldwide_with_figure, summary.gross_coverage.worldwide_films) == (10, 11)
+    assert [problem.reason for problem in floor_problems] == [
+        "all character files hold 16 appearances; coverage needs at least 2000"
+    ]
+    assert [problem.reason for problem in target_problems][1:] == [
+        "10 of 11 theatrical films from 1980 that can have one carry a worldwide gross (90.9%); "
+        "the target is 95%"
+    ]
+
+
+def test_real_bundled_data_meets_its_coverage_and_source_rules() -> None:
+    problems, summary = validate_dataset(DEFAULT_DATA_DIR, coverage=True)
+    catalog = load_catalog(DEFAULT_DATA_DIR / "complete_movie_list.json")
+    theatrical = [record for record in catalog if record["release_type"] == "theatrical"]
+
+    assert [str(problem) for problem in problems] == []
+    assert summary.gross_coverage == gross_coverage(catalog)
+    assert summary.gross_coverage.domestic_films == len(theatrical)
+    assert all(
+        record["gross_source"]["null_reason"] or record["worldwide_gross_usd"] for record in theatrical
+    )
+
+
+def test_gross_share_below_the_floor_is_a_problem_naming_the_counts() -> None:
+    films = [
+        film("found", "Found", "1999-01-01"),
+        film("missing", "Missing", "2001-01-01", worldwide_gross_usd=None),
+    ]
+
+    problems = gross_coverage_problems(gross_coverage(films), "data/complete_movie_list.json")
+
+    assert [problem.reason for problem in problems] == [
+        "1 of 2 theatrical films from 1980 that can have one carry a worldwide gross (50.0%); "
+        "the floor is 85%"
+    ]
