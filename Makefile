@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 # docker when an engine answers, local otherwise; override with RUNTIME=local or RUNTIME=docker.
 RUNTIME ?= $(shell scripts/detect_runtime.sh)
 
-.PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data \
+.PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data crosscheck-credits \
         topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
         deploy deploy-dry-run test-deploy-function bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
@@ -59,6 +59,10 @@ demo: install validate-data up ## install, start the stack, run the whole pipeli
 
 validate-data: install ## check data/ against its schemas, references and coverage targets
 	@$(PYTHON) scripts/validate_data.py --coverage
+
+LEGACY ?= ../shared/legacy-source-data
+crosscheck-credits: install ## compare data/ voice credits with LEGACY (a legacy-layout folder); fail on any unexplained disagreement
+	@$(PYTHON) scripts/crosscheck_credits.py $(LEGACY)
 
 topics: install ## 01: create the Kafka topics of conf/kafka/topics.json
 	@$(PYTHON) scripts/01_create_topics.py

@@ -22,13 +22,17 @@ from hyperion.dataset import DEFAULT_DATA_DIR
 
 def main(argv: list[str] | None = None) -> int:
     """Run the cross-check and return the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("legacy_dir", type=Path, help="folder in the legacy layout to compare with")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="bundled dataset directory")
     parser.add_argument("--all", action="store_true", help="also print explained disagreements")
     parser.add_argument("--write-templates", action="store_true", help="print decision entries to fill in")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     if not arguments.legacy_dir.is_dir():
         logging.getLogger(__name__).error("%s is not a directory", arguments.legacy_dir)
         return 2
