@@ -65,8 +65,10 @@ MINIMUM_TOTAL_APPEARANCES = 2000
 # --gross-targets enforces the targets themselves.
 DOMESTIC_GROSS_TARGET = 0.98
 WORLDWIDE_GROSS_TARGET = 0.95
-DOMESTIC_GROSS_FLOOR = 0.85
-WORLDWIDE_GROSS_FLOOR = 0.85
+# Floors sit just below what is sourced (domestic 129 of 133 = 97.0%); the worldwide target is met, so its
+# floor is the target itself.
+DOMESTIC_GROSS_FLOOR = 0.96
+WORLDWIDE_GROSS_FLOOR = WORLDWIDE_GROSS_TARGET
 WORLDWIDE_GROSS_FROM_YEAR = 1980
 NO_FIGURE_PUBLISHED = "no-figure-published"
 # Figures compiled before each one recorded its page; they name both publications and no page.
