@@ -64,7 +64,7 @@ class Settings:
     site_domain: str = ""
     # Caps on untrusted source files (legacy directories, --path data, box-office JSON Lines); see
     # docs/legacy-import.md "Hostile input". A file or value beyond a cap is rejected, never read further.
-    source_max_file_bytes: int = 8 * 1024 * 1024
+    source_max_file_bytes: int = 4 * 1024 * 1024
     source_max_line_bytes: int = 64 * 1024
     source_max_string_characters: int = 10_000
     # 2^53 - 1: the largest integer the site's DuckDB-WASM (BigInt cast to double) and JSON readers keep

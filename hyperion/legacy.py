@@ -655,6 +655,11 @@ def _disambiguate_characters(appearances: list[LegacyAppearance]) -> None:
             joined = [
                 cluster for cluster in clusters if any(_related(appearance, other) for other in cluster)
             ]
+            if len(joined) == 1:
+                # The common case, extended in place: copying the cluster each time made a file of
+                # 50,000 namesakes quadratic (minutes of CPU from one hostile file).
+                joined[0].append(appearance)
+                continue
             merged = [appearance, *(member for cluster in joined for member in cluster)]
             clusters = [cluster for cluster in clusters if all(cluster is not j for j in joined)] + [merged]
         if len(clusters) < 2:

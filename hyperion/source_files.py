@@ -51,6 +51,10 @@ REASON_STRING_TOO_LONG = "string-too-long"
 REASON_INTEGER_OUT_OF_RANGE = "integer-out-of-range"
 REASON_CONTROL_CHARACTER = "control-character"
 REASON_DUPLICATE_KEY = "duplicate-key"
+REASON_TOO_MANY_PROBLEMS = "too-many-refused-values"
+
+# Past this many refused values a file is rejected whole: the list of problems must stay small too.
+MAXIMUM_PROBLEMS_PER_FILE = 1000
 
 _READ_CHUNK_BYTES = 64 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -123,7 +127,10 @@ class ParsedDocument:
 
 def safe_text(text: str) -> str:
     """Text that encodes to UTF-8 whatever it holds: undecodable file-name bytes become ``\\xNN``."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def render_json_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
@@ -195,7 +202,8 @@ class _CappedReader:
         self.count += len(chunk)
         if self.count > self.limit:
             raise SourceFileError(REASON_FILE_TOO_LARGE, f"more than {self.limit} bytes (grew while read)")
-        if self.first:
+        # ijson first calls read(0) to learn whether the file gives bytes or text: wait for real bytes.
+        if self.first and chunk:
             self.first = False
             chunk = _check_encoding(chunk)
         return chunk
@@ -372,10 +380,11 @@ class _Builder:
         self.problems: list[ValueProblem] = []
         self.root: Any = None
         self.has_root = False
-        # Open containers, the path to each, and the keys already seen in each object.
+        # Open containers and the path to each.
         self.containers: list[Any] = []
         self.paths: list[tuple[str | int, ...]] = []
-        self.keys: list[set[str] | None] = []
+        # Per open object: each key seen, and whether its duplication was already reported.
+        self.keys: list[dict[str, bool] | None] = []
         self.current_key: list[str | None] = []
         self.skipping = 0
 
@@ -388,6 +397,10 @@ class _Builder:
         return (*self.paths[-1], slot)
 
     def _problem(self, path: tuple[str | int, ...], reason: str, detail: str) -> None:
+        if len(self.problems) >= MAXIMUM_PROBLEMS_PER_FILE:
+            raise SourceFileError(
+                REASON_TOO_MANY_PROBLEMS, f"more than {MAXIMUM_PROBLEMS_PER_FILE} values refused by the caps"
+            )
         self.problems.append(ValueProblem(path, reason, detail))
 
     def _place(self, value: Any) -> None:
@@ -428,14 +441,14 @@ class _Builder:
             seen = self.keys[-1]
             if key is None:
                 key = f"\0refused-key-{len(self.problems)}"
-            elif seen is not None and key in seen:
-                self._problem(
-                    path,
-                    REASON_DUPLICATE_KEY,
-                    f"key {render_json_path((value,))} appears twice in one object",
-                )
-            if seen is not None:
-                seen.add(key)
+            if seen is not None and key in seen:
+                # Reported once per key, so a key repeated 200,000 times is one problem, not 200,000.
+                if not seen[key]:
+                    detail = f"key {render_json_path((value,))} appears more than once in one object"
+                    self._problem(path, REASON_DUPLICATE_KEY, detail)
+                    seen[key] = True
+            elif seen is not None:
+                seen[key] = False
             self.current_key[-1] = key
             return
         if kind in ("start_map", "start_array"):
@@ -448,7 +461,7 @@ class _Builder:
             self._place(container)
             self.containers.append(container)
             self.paths.append(path)
-            self.keys.append(set() if kind == "start_map" else None)
+            self.keys.append({} if kind == "start_map" else None)
             self.current_key.append(None)
             return
         if kind in ("end_map", "end_array"):
