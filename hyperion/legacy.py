@@ -14,7 +14,10 @@ accepted, set aside or rejected, and ``ReconciliationReport`` checks that identi
 
 ``iter_legacy_records`` yields the raw, per-file stream (with source file and JSON path on every item) for
 the Kafka producer; ``import_legacy_directory`` consumes it, deduplicates across files and builds the
-report. Both are pure apart from reading files. The layouts are described in docs/legacy-import.md.
+report. Both are pure apart from reading files, which goes through hyperion.source_files: the folder is
+walked without following links out of it, each file is parsed within the ``HYPERION_SOURCE_*`` caps, and a
+value refused by a cap rejects the record holding it (or the file, when no record does).
+The layouts are described in docs/legacy-import.md.
 Record types and the report live in hyperion.legacy_records, layout detection and film matching in
 hyperion.legacy_layout; this module re-exports the public names.
 """

@@ -305,7 +305,6 @@ def walk_json_files(root: Path) -> Iterator[SourceEntry]:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
-            entries = []
             name = safe_text(prefix.rstrip("/") or ".")
             frame_error = SourceEntry(
                 name, None, SourceFileError(REASON_UNREADABLE, f"folder: {error.strerror}")
