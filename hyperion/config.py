@@ -62,16 +62,25 @@ class Settings:
     cloudfront_distribution_id: str = ""
     acm_certificate_arn: str = ""
     site_domain: str = ""
+    # Caps on untrusted source files (legacy directories, --path data, box-office JSON Lines); see
+    # docs/legacy-import.md "Hostile input". A file or value beyond a cap is rejected, never read further.
+    source_max_file_bytes: int = 4 * 1024 * 1024
+    source_max_line_bytes: int = 64 * 1024
+    source_max_string_characters: int = 10_000
+    # 2^53 - 1: the largest integer the site's DuckDB-WASM (BigInt cast to double) and JSON readers keep
+    # exactly; well inside Parquet's bigint, so sums of many such values do not overflow either.
+    source_max_integer: int = 2**53 - 1
+    source_max_depth: int = 64
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``HYPERION_<FIELD>`` variables, falling back to the defaults."""
         environment = os.environ if environment is None else environment
-        overrides: dict[str, str] = {}
+        overrides: dict[str, str | int] = {}
         for field in fields(cls):
             value = environment.get(f"HYPERION_{field.name.upper()}")
             if value:
-                overrides[field.name] = value
+                overrides[field.name] = int(value) if field.type == "int" else value
         return cls(**overrides)
 
     @property

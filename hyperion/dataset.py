@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import unicodedata
 from collections import Counter, defaultdict
@@ -204,14 +205,24 @@ def display_path(path: Path, data_dir: Path) -> str:
 
 
 def read_json(path: Path) -> Any:
-    """Read one UTF-8 JSON file, raising :class:`DatasetError` with the file name on any failure."""
+    """Read one UTF-8 JSON file, raising :class:`DatasetError` with the file name on any failure.
+
+    Read through hyperion.source_files: strict JSON, no recursion, within the ``HYPERION_SOURCE_*`` caps;
+    a value beyond a cap or a duplicate key fails the whole file here (the producers' own readers reject
+    only the record that holds it).
+    """
+    from hyperion.source_files import SourceFileError, default_limits, read_json_file
+
+    if not path.exists():
+        raise DatasetError(f"{path}: file not found")
     try:
-        with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
-    except FileNotFoundError as error:
-        raise DatasetError(f"{path}: file not found") from error
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DatasetError(f"{path}: not valid UTF-8 JSON: {error}") from error
+        parsed = read_json_file(os.path.realpath(path), default_limits())
+    except SourceFileError as error:
+        raise DatasetError(f"{path}: not valid UTF-8 JSON: {error}") from None
+    if parsed.problems:
+        first = parsed.problems[0]
+        raise DatasetError(f"{path}: {first.json_path}: {first.reason}: {first.detail}")
+    return parsed.document
 
 
 def load_catalog(path: Path) -> list[dict[str, Any]]:

@@ -14,7 +14,10 @@ accepted, set aside or rejected, and ``ReconciliationReport`` checks that identi
 
 ``iter_legacy_records`` yields the raw, per-file stream (with source file and JSON path on every item) for
 the Kafka producer; ``import_legacy_directory`` consumes it, deduplicates across files and builds the
-report. Both are pure apart from reading files. The layouts are described in docs/legacy-import.md.
+report. Both are pure apart from reading files, which goes through hyperion.source_files: the folder is
+walked without following links out of it, each file is parsed within the ``HYPERION_SOURCE_*`` caps, and a
+value refused by a cap rejects the record holding it (or the file, when no record does).
+The layouts are described in docs/legacy-import.md.
 Record types and the report live in hyperion.legacy_records, layout detection and film matching in
 hyperion.legacy_layout; this module re-exports the public names.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import traceback
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,6 +64,7 @@ from hyperion.legacy_records import (
     ATTRIBUTION_VOICE_TAGS,
     LAYOUT_AWARD_LIST,
     LAYOUT_CATEGORIZED,
+    LAYOUT_DUPLICATE,
     LAYOUT_GROUPED,
     LAYOUT_REJECTED,
     LAYOUT_SHORT_LIST,
@@ -68,7 +73,7 @@ from hyperion.legacy_records import (
     LAYOUT_SOUNDTRACK_LIST,
     LAYOUT_SUMMARY,
     REASON_AWARDS,
-    REASON_INVALID_JSON,
+    REASON_INTERNAL_ERROR,
     REASON_MALFORMED,
     REASON_NO_EVIDENCE,
     REASON_SHORT,
@@ -93,6 +98,17 @@ from hyperion.normalize import (
     normalize_species,
     parse_voice_credits,
     slugify,
+)
+from hyperion.source_files import (
+    REASON_DUPLICATE_FILE,
+    ParsedDocument,
+    SourceEntry,
+    SourceFileError,
+    SourceLimits,
+    ValueProblem,
+    default_limits,
+    read_json_file,
+    walk_json_files,
 )
 
 __all__ = [
@@ -121,6 +137,21 @@ _FIRST_APPEARANCE_FIELDS = ("first_appearance", "debut", "first_film")
 
 # --------------------------------------------------------------------------------------------------
 # Reading one file
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """Stands in a document for a record that holds a refused value (see hyperion.source_files)."""
+
+    problem: ValueProblem
+
+
+def _refusal(entry: Any, location: SourceLocation) -> RejectedRecord | None:
+    if not isinstance(entry, _Refused):
+        return None
+    problem = entry.problem
+    message = f"{location.source_file} {problem.json_path}: {problem.detail}"
+    return RejectedRecord(SourceLocation(location.source_file, problem.json_path), problem.reason, message)
 
 
 def _path_key(path: str, key: str) -> str:
@@ -299,6 +330,10 @@ def _set_aside_all(
     entries: list[Any], path: str, source_file: str, reason: str, label_key: str = "name"
 ) -> Iterator[SetAsideRecord]:
     for index, entry in enumerate(entries):
+        refused = _refusal(entry, SourceLocation(source_file, f"{path}[{index}]"))
+        if refused is not None:
+            yield refused
+            continue
         label = entry.get(label_key) if isinstance(entry, dict) else None
         yield SetAsideRecord(
             SourceLocation(source_file, f"{path}[{index}]"), reason, label if isinstance(label, str) else None
@@ -393,6 +428,10 @@ def _iter_collection(document: dict[str, Any], layout: str, source_file: str) ->
             attribution, films, group_key = None, candidates, key
         for index, entry in enumerate(entries):
             location = SourceLocation(source_file, f"{path}[{index}]")
+            refused = _refusal(entry, location)
+            if refused is not None:
+                yield refused
+                continue
             outcome = _appearances_for_entry(entry, location, films, attribution, group_key, context)
             if isinstance(outcome, list):
                 yield from outcome
@@ -405,53 +444,137 @@ def _year_in_key(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _iter_file(root: Path, file_path: Path) -> Iterator[LegacyRecord]:
-    source_file = file_path.relative_to(root).as_posix()
+def _record_paths(document: Any, layout: str) -> Iterator[tuple[str | int, ...]]:
+    """The path of every record of a document (the same records ``_count_records`` counts)."""
+    if layout == LAYOUT_SOUNDTRACK_LIST:
+        yield from ((index,) for index in range(len(document)))
+    elif layout in (LAYOUT_SUMMARY, LAYOUT_AWARD_LIST, LAYOUT_SHORT_LIST):
+        field_name = {LAYOUT_SUMMARY: "files", LAYOUT_AWARD_LIST: "awards", LAYOUT_SHORT_LIST: "shorts"}[
+            layout
+        ]
+        yield from ((field_name, index) for index in range(len(document[field_name])))
+    elif layout == LAYOUT_CATEGORIZED:
+        for key, group in document["categories"].items():
+            yield from (("categories", key, "characters", index) for index in range(len(group["characters"])))
+    elif layout == LAYOUT_GROUPED:
+        for key, group in document["characters"].items():
+            yield from (("characters", key, index) for index in range(len(group)))
+    else:
+        yield from (("characters", index) for index in range(len(document["characters"])))
+
+
+def _refuse_records(parsed: ParsedDocument, layout: str) -> ValueProblem | None:
+    """Put a ``_Refused`` in place of each record that holds a refused value.
+
+    Returns the first problem that lies outside every record (the file's own keys, a category's
+    metadata): such a file is rejected whole, since what it says about its records cannot be trusted.
+    """
+    if not parsed.problems:
+        return None
+    by_record: dict[tuple[str | int, ...], ValueProblem] = {}
+    record_paths = set(_record_paths(parsed.document, layout))
+    for problem in parsed.problems:
+        record_path = next(
+            (
+                problem.path[:length]
+                for length in range(1, len(problem.path) + 1)
+                if problem.path[:length] in record_paths
+            ),
+            None,
+        )
+        if record_path is None:
+            return problem
+        by_record.setdefault(record_path, problem)
+    for record_path, problem in by_record.items():
+        container = parsed.document
+        for part in record_path[:-1]:
+            container = container[part]
+        container[record_path[-1]] = _Refused(problem)
+    return None
+
+
+def _rejected_file(source_file: str, reason: str, detail: str, json_path: str = "$") -> list[LegacyRecord]:
+    message = f"{source_file} {json_path}: {reason}: {detail}"
+    return [
+        FileRead(source_file, LAYOUT_REJECTED, 1),
+        RejectedRecord(SourceLocation(source_file, json_path), reason, message),
+    ]
+
+
+def _file_records(source_file: str, real_path: str, limits: SourceLimits) -> list[LegacyRecord]:
+    """Every record of one file, in order. A list, not a stream: a file is all or nothing, so that
+    a failure half-way cannot leave half a file counted (the size cap bounds the list)."""
     try:
-        document = json.loads(file_path.read_text(encoding="utf-8"))
+        parsed = read_json_file(real_path, limits)
+    except SourceFileError as error:
+        return _rejected_file(source_file, error.reason, error.detail, error.json_path)
+    document = parsed.document
+    try:
         layout = detect_layout(document, source_file)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        yield FileRead(source_file, LAYOUT_REJECTED, 1)
-        message = f"{source_file}: {REASON_INVALID_JSON}: {error}"
-        yield RejectedRecord(SourceLocation(source_file, "$"), REASON_INVALID_JSON, message)
-        return
     except LegacyImportError as error:
-        yield FileRead(source_file, LAYOUT_REJECTED, 1)
-        yield RejectedRecord(SourceLocation(source_file, "$"), error.reason, str(error))
-        return
+        if parsed.problems:
+            first = parsed.problems[0]
+            return _rejected_file(source_file, first.reason, first.detail, first.json_path)
+        return _rejected_file(source_file, error.reason, error.detail)
+    file_problem = _refuse_records(parsed, layout)
+    if file_problem is not None:
+        return _rejected_file(source_file, file_problem.reason, file_problem.detail, file_problem.json_path)
 
     records = _count_records(document, layout)
     if layout == LAYOUT_SOUNDTRACK_LIST:
-        yield FileRead(source_file, layout, records, REASON_SOUNDTRACK)
-        yield from _set_aside_all(document, "$", source_file, REASON_SOUNDTRACK, "film")
-    elif layout == LAYOUT_SUMMARY:
-        yield FileRead(source_file, layout, records, REASON_SUMMARY)
-        yield from _set_aside_all(document["files"], "$.files", source_file, REASON_SUMMARY, "filename")
-    elif layout == LAYOUT_AWARD_LIST:
-        yield FileRead(source_file, layout, records, REASON_AWARDS)
-        yield from _set_aside_all(document["awards"], "$.awards", source_file, REASON_AWARDS, "award")
-    elif layout == LAYOUT_SHORT_LIST:
-        yield FileRead(source_file, layout, records, REASON_SHORT)
-        yield from _set_aside_all(document["shorts"], "$.shorts", source_file, REASON_SHORT, "title")
-    else:
-        medium = medium_of_collection(document)
-        yield FileRead(source_file, layout, records, medium)
-        yield from _iter_collection(document, layout, source_file)
+        head = FileRead(source_file, layout, records, REASON_SOUNDTRACK)
+        return [head, *_set_aside_all(document, "$", source_file, REASON_SOUNDTRACK, "film")]
+    if layout == LAYOUT_SUMMARY:
+        head = FileRead(source_file, layout, records, REASON_SUMMARY)
+        return [head, *_set_aside_all(document["files"], "$.files", source_file, REASON_SUMMARY, "filename")]
+    if layout == LAYOUT_AWARD_LIST:
+        head = FileRead(source_file, layout, records, REASON_AWARDS)
+        return [head, *_set_aside_all(document["awards"], "$.awards", source_file, REASON_AWARDS, "award")]
+    if layout == LAYOUT_SHORT_LIST:
+        head = FileRead(source_file, layout, records, REASON_SHORT)
+        return [head, *_set_aside_all(document["shorts"], "$.shorts", source_file, REASON_SHORT, "title")]
+    medium = medium_of_collection(document)
+    return [FileRead(source_file, layout, records, medium), *_iter_collection(document, layout, source_file)]
 
 
-def iter_legacy_records(path: Path) -> Iterator[LegacyRecord]:
+def _entry_records(entry: SourceEntry, limits: SourceLimits) -> list[LegacyRecord]:
+    """The records of one folder entry: a refused entry, a duplicate, or a file read in isolation."""
+    if entry.error is not None:
+        return _rejected_file(entry.name, entry.error.reason, entry.error.detail)
+    if entry.duplicate_of is not None:
+        location = SourceLocation(entry.name, "$")
+        label = f"same file as {entry.duplicate_of}"
+        return [
+            FileRead(entry.name, LAYOUT_DUPLICATE, 1, REASON_DUPLICATE_FILE),
+            SetAsideRecord(location, REASON_DUPLICATE_FILE, label),
+        ]
+    assert entry.real_path is not None
+    try:
+        return _file_records(entry.name, entry.real_path, limits)
+    except Exception as error:  # noqa: BLE001 - one file must never stop a run; the file is rejected
+        # Whatever input breaks a rule we did not foresee, the run goes on: the file is rejected with
+        # the error's type and the line it came from, and the log keeps the whole trace.
+        logger.error("unexpected error reading %s\n%s", entry.name, traceback.format_exc())
+        detail = f"unexpected {type(error).__name__} while reading (a bug: please report the file)"
+        return _rejected_file(entry.name, REASON_INTERNAL_ERROR, detail)
+
+
+def iter_legacy_records(path: Path, limits: SourceLimits | None = None) -> Iterator[LegacyRecord]:
     """Yield every record of a legacy directory, file by file, in sorted path order.
 
-    For each ``*.json`` file (recursively) a ``FileRead`` comes first, then the file's ``LegacyFilm``s,
-    then one ``LegacyAppearance`` per character and film, ``SetAsideRecord`` or ``RejectedRecord`` per
-    record. Nothing is deduplicated here: the same film read from two files is yielded twice.
+    For each ``*.json`` entry (recursively, see hyperion.source_files.walk_json_files) a ``FileRead``
+    comes first, then the file's ``LegacyFilm``s, then one ``LegacyAppearance`` per character and film,
+    ``SetAsideRecord`` or ``RejectedRecord`` per record. Refused entries (links out of the folder, loops,
+    FIFOs, files over the caps) and files that cannot be read are one rejected record each; nothing is
+    skipped silently. Nothing is deduplicated here: the same film read from two files is yielded twice.
     """
     root = Path(path)
     if not root.is_dir():
         raise LegacyImportError(str(root), "not-a-directory", "the legacy source must be a directory")
-    for file_path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".json"):
-        logger.debug("reading %s", file_path)
-        yield from _iter_file(root, file_path)
+    limits = limits or default_limits()
+    for entry in walk_json_files(root):
+        logger.debug("reading %s", entry.name)
+        yield from _entry_records(entry, limits)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -535,6 +658,11 @@ def _disambiguate_characters(appearances: list[LegacyAppearance]) -> None:
             joined = [
                 cluster for cluster in clusters if any(_related(appearance, other) for other in cluster)
             ]
+            if len(joined) == 1:
+                # The common case, extended in place: copying the cluster each time made a file of
+                # 50,000 namesakes quadratic (minutes of CPU from one hostile file).
+                joined[0].append(appearance)
+                continue
             merged = [appearance, *(member for cluster in joined for member in cluster)]
             clusters = [cluster for cluster in clusters if all(cluster is not j for j in joined)] + [merged]
         if len(clusters) < 2:
@@ -546,7 +674,7 @@ def _disambiguate_characters(appearances: list[LegacyAppearance]) -> None:
                 appearance.character_id = f"{character_id}-{qualifier}"
 
 
-def import_legacy_directory(path: Path) -> LegacyImportResult:
+def import_legacy_directory(path: Path, limits: SourceLimits | None = None) -> LegacyImportResult:
     """Import a legacy directory: deduplicated films and appearances plus a checked reconciliation report."""
     report = ReconciliationReport()
     layouts: Counter[str] = Counter()
@@ -556,7 +684,7 @@ def import_legacy_directory(path: Path) -> LegacyImportResult:
     raw_appearances: list[LegacyAppearance] = []
     set_aside: list[SetAsideRecord] = []
     rejected: list[RejectedRecord] = []
-    for record in iter_legacy_records(path):
+    for record in iter_legacy_records(path, limits):
         if isinstance(record, FileRead):
             report.files_read += 1
             report.records_read += record.records_read

@@ -23,6 +23,7 @@ LAYOUT_SHORT_LIST = "short-list"
 LAYOUT_SOUNDTRACK_LIST = "soundtrack-list"
 LAYOUT_SUMMARY = "collection-summary"
 LAYOUT_REJECTED = "rejected"
+LAYOUT_DUPLICATE = "duplicate"
 
 # Reasons for records set aside or rejected.
 REASON_GAME = "video-game"
@@ -35,6 +36,7 @@ REASON_NO_EVIDENCE = "no-film-evidence"
 REASON_INVALID_JSON = "invalid-json"
 REASON_UNKNOWN_LAYOUT = "unknown-layout"
 REASON_MALFORMED = "malformed-character-entry"
+REASON_INTERNAL_ERROR = "internal-error"
 
 # How an appearance was attributed to its film.
 ATTRIBUTION_CATEGORY = "category-is-film"

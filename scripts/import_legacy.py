@@ -10,6 +10,7 @@ Outputs: stdout: the reconciliation report as a table (or as JSON with --json).
          OUT/rejected.jsonl, one JSON object per line.
          stderr: diagnostics (rejected files are logged as warnings).
 Exit:    0 on success (also when some files were rejected: they are in the report), 2 on bad arguments.
+Caps:    HYPERION_SOURCE_* (file size, string length, integer range, nesting depth): docs/legacy-import.md.
 
 Run:     .venv/bin/python scripts/import_legacy.py --path ../shared/legacy-source-data \
              --output-dir /tmp/legacy-import

@@ -149,8 +149,12 @@ def build_envelope(payload: Any, source_file: str, source_location: str, run_id:
 
 
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON, one line (json.dumps escapes every newline inside strings)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON, one line (json.dumps escapes every newline inside strings).
+
+    A lone surrogate (from an undecodable file name, say) cannot be UTF-8: it is written as ``\\udcff``
+    rather than failing the whole run.
+    """
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
 
 
 def truncate_raw(text: str) -> str:

@@ -73,6 +73,8 @@ class ProducerSummary:
     retried_batches: int = 0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    # Set when reading the source raised: the run stopped early but still flushed and reported.
+    aborted: str | None = None
 
     @property
     def records_per_second(self) -> float:
@@ -95,6 +97,7 @@ class ProducerSummary:
             f"deadletter={self.deadletter_sent} retried_batches={self.retried_batches} "
             f"seconds={self.seconds:.2f} records_per_second={self.records_per_second:.0f} "
             f"reconciled={'yes' if self.reconciles else 'NO'}"
+            + (f" aborted={self.aborted!r}" if self.aborted else "")
         )
 
 
@@ -240,6 +243,11 @@ def run_producer(
                     summary.set_aside += item.record_count
                 if progress is not None:
                     progress.update(item.record_count)
+        except Exception as error:  # noqa: BLE001 - the source failed: report it with the summary, exit 1
+            # The sources reject bad input record by record; reaching here is a bug or an I/O failure.
+            # What was sent stays sent (flushed below) and the summary line still says how far it got.
+            summary.aborted = f"{type(error).__name__}: {error}"[:500]
+            logger.exception("reading the source failed after %d records", summary.read)
         finally:
             try:
                 producer.flush()

@@ -127,6 +127,9 @@ def producer_main(kind: str, description: str, argv: list[str] | None = None) ->
     print(summary.one_line())
     for failure in summary.failures:
         logger.error("failed: %s", failure)
+    if summary.aborted:
+        logger.error("the source could not be read to the end: %s", summary.aborted)
+        return 1
     if summary.delivery_failed:
         logger.error("%d records failed delivery", summary.failed + summary.deadletter_failed)
         return 1

@@ -25,11 +25,9 @@ from faker import Faker
 from hyperion.boxoffice import TheatricalFilm, iter_film_state_days
 from hyperion.dataset import (
     CATALOG_FILE_NAME,
-    DatasetError,
     character_file_paths,
     display_path,
     json_path,
-    read_json,
 )
 from hyperion.ingest.envelope import (
     SLUG_PATTERN,
@@ -39,6 +37,15 @@ from hyperion.ingest.envelope import (
     record_problems,
 )
 from hyperion.legacy import LegacyAppearance, LegacyFilm, RejectedRecord, SetAsideRecord, iter_legacy_records
+from hyperion.source_files import (
+    ParsedDocument,
+    SourceFileError,
+    SourceLimits,
+    default_limits,
+    parse_json_bytes,
+    read_source_json,
+    safe_text,
+)
 
 # Rows of one film-day beyond this go into a further message with the same key, so that a message stays
 # far below the 1 MiB request size whatever --scale is (a row is about 50 bytes of JSON).
@@ -99,11 +106,41 @@ def _raw_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _file_text(path: Path) -> str:
+def _read_document(data_directory: Path, path: Path, limits: SourceLimits) -> ParsedDocument | SourceReject:
+    """A bundled-layout file, read through hyperion.source_files (inside the folder, within the caps).
+
+    A file that cannot be used is one reject whose raw text is the reason only: the file's own bytes are
+    never copied into a dead-letter record (it may be huge, or a link to a file that is not ours).
+    """
+    source_file = safe_text(display_path(path, data_directory))
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        return f"<unreadable: {error}>"
+        return read_source_json(data_directory, path, limits)
+    except SourceFileError as error:
+        reason = f"{error.reason}: {error.detail}"
+        return SourceReject(reason, source_file, error.json_path, f"{source_file}: {reason}")
+
+
+def _problem_reject(
+    parsed: ParsedDocument, record_path: tuple[str | int, ...], source_file: str
+) -> SourceReject | None:
+    """A reject for the record at ``record_path`` when it holds a value refused by the caps."""
+    problems = parsed.problems_under(record_path)
+    if not problems:
+        return None
+    first = problems[0]
+    raw = f"{source_file} {first.json_path}: {first.detail}"
+    return SourceReject(f"{first.reason}: {first.detail}", source_file, first.json_path, raw)
+
+
+def _outside_problem(parsed: ParsedDocument, list_name: str, source_file: str) -> SourceReject | None:
+    """A reject for the whole file when a refused value lies outside its record list."""
+    for problem in parsed.problems:
+        if problem.path[:1] != (list_name,) or len(problem.path) < 2:
+            reason = f"{problem.reason}: {problem.detail}"
+            return SourceReject(
+                reason, source_file, problem.json_path, f"{source_file} {problem.json_path}: {reason}"
+            )
+    return None
 
 
 def _validated(
@@ -117,14 +154,19 @@ def _validated(
     return SourceRecord(record[key_field], payload, source_file, location)
 
 
-def iter_bundled_films(data_directory: Path, validators: RecordValidators) -> Iterator[SourceItem]:
+def iter_bundled_films(
+    data_directory: Path, validators: RecordValidators, limits: SourceLimits | None = None
+) -> Iterator[SourceItem]:
     """The catalog's films, each checked against the film schema; a broken catalog is one reject."""
     path = data_directory / CATALOG_FILE_NAME
-    source_file = display_path(path, data_directory)
-    try:
-        document = read_json(path)
-    except DatasetError as error:
-        yield SourceReject(f"{REASON_INVALID_JSON}: {error}", source_file, "$", _file_text(path))
+    source_file = safe_text(display_path(path, data_directory))
+    parsed = _read_document(data_directory, path, limits or default_limits())
+    if isinstance(parsed, SourceReject):
+        yield parsed
+        return
+    document = parsed.document
+    if (outside := _outside_problem(parsed, "films", source_file)) is not None:
+        yield outside
         return
     if not isinstance(document, dict) or not isinstance(document.get("films"), list):
         yield SourceReject(
@@ -136,17 +178,24 @@ def iter_bundled_films(data_directory: Path, validators: RecordValidators) -> It
         return
     for index, film in enumerate(document["films"]):
         location = json_path(["films", index])
-        yield _validated(film, "film_id", validators.film, source_file, location, film)
+        refused = _problem_reject(parsed, ("films", index), source_file)
+        yield refused or _validated(film, "film_id", validators.film, source_file, location, film)
 
 
-def iter_bundled_characters(data_directory: Path, validators: RecordValidators) -> Iterator[SourceItem]:
+def iter_bundled_characters(
+    data_directory: Path, validators: RecordValidators, limits: SourceLimits | None = None
+) -> Iterator[SourceItem]:
     """One appearance per character entry of every character file, with the file's ``film_id`` added."""
+    limits = limits or default_limits()
     for path in character_file_paths(data_directory):
-        source_file = display_path(path, data_directory)
-        try:
-            document = read_json(path)
-        except DatasetError as error:
-            yield SourceReject(f"{REASON_INVALID_JSON}: {error}", source_file, "$", _file_text(path))
+        source_file = safe_text(display_path(path, data_directory))
+        parsed = _read_document(data_directory, path, limits)
+        if isinstance(parsed, SourceReject):
+            yield parsed
+            continue
+        document = parsed.document
+        if (outside := _outside_problem(parsed, "characters", source_file)) is not None:
+            yield outside
             continue
         film_id = document.get("film_id") if isinstance(document, dict) else None
         characters = document.get("characters") if isinstance(document, dict) else None
@@ -160,17 +209,22 @@ def iter_bundled_characters(data_directory: Path, validators: RecordValidators) 
             continue
         for index, character in enumerate(characters):
             location = json_path(["characters", index])
+            if (refused := _problem_reject(parsed, ("characters", index), source_file)) is not None:
+                yield refused
+                continue
             payload = {"film_id": film_id, **character} if isinstance(character, dict) else character
             yield _validated(character, "character_id", validators.character, source_file, location, payload)
 
 
-def iter_legacy_films(path: Path, validators: RecordValidators) -> Iterator[SourceItem]:
+def iter_legacy_films(
+    path: Path, validators: RecordValidators, limits: SourceLimits | None = None
+) -> Iterator[SourceItem]:
     """The films a legacy directory names, in the catalog shape (unknown fields null).
 
     Files the importer rejects are reported by the characters producer only, so that one bad file
     is one dead-letter message, not two.
     """
-    for record in iter_legacy_records(path):
+    for record in iter_legacy_records(path, limits):
         if isinstance(record, LegacyFilm):
             payload = record.catalog_record()
             location = record.source
@@ -179,9 +233,11 @@ def iter_legacy_films(path: Path, validators: RecordValidators) -> Iterator[Sour
             )
 
 
-def iter_legacy_characters(path: Path, validators: RecordValidators) -> Iterator[SourceItem]:
+def iter_legacy_characters(
+    path: Path, validators: RecordValidators, limits: SourceLimits | None = None
+) -> Iterator[SourceItem]:
     """One appearance per character and film of a legacy directory; set-aside and rejected records too."""
-    for record in iter_legacy_records(path):
+    for record in iter_legacy_records(path, limits):
         if isinstance(record, LegacyAppearance):
             character = record.character_record()
             payload = {"film_id": record.film_id, **character, "attribution": record.attribution}
@@ -286,13 +342,32 @@ def iter_generated_boxoffice(
             yield message(film.film_id, current_date, rows)
 
 
-def iter_boxoffice_file(path: Path, max_rows: int | None = None) -> Iterator[SourceItem]:
+def _read_lines(handle: Any, limit: int) -> Iterator[tuple[bytes, bool]]:
+    """Lines of a binary file, each at most ``limit`` bytes; (line, too_long). An over-long line is
+    consumed in ``limit``-sized pieces and reported once, so one line never fills memory."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, False
+            continue
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(limit + 1)
+        yield b"", True
+
+
+def iter_boxoffice_file(
+    path: Path, max_rows: int | None = None, limits: SourceLimits | None = None
+) -> Iterator[SourceItem]:
     """Film-day messages from a JSON Lines file of raw rows (``scripts/generate_boxoffice.py`` output).
 
-    Consecutive valid rows of the same film and date form one message; a line that is not JSON or breaks
-    the row rules is a reject located by its line number, and the rest of the file goes on.
+    Consecutive valid rows of the same film and date form one message; a line that is not JSON, breaks a
+    cap (line length, nesting, integers: hyperion.source_files) or breaks the row rules is a reject located
+    by its line number, and the rest of the file goes on. The file may be any size: it is read line by line.
     """
-    source_file = str(path)
+    limits = limits or default_limits()
+    source_file = safe_text(str(path))
     group_key: tuple[str, str] | None = None
     rows: list[dict[str, Any]] = []
     first_line = last_line = 0
@@ -304,21 +379,32 @@ def iter_boxoffice_file(path: Path, max_rows: int | None = None) -> Iterator[Sou
             film_id, {"film_id": film_id, "date": date, "rows": rows}, source_file, location, len(rows)
         )
 
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for line_number, line in enumerate(itertools.islice(lines, max_rows), start=1):
-            text = line.rstrip("\n")
-            try:
-                row = json.loads(text)
-            except json.JSONDecodeError as error:
-                yield SourceReject(
-                    f"{REASON_INVALID_JSON}: {error}", source_file, f"line {line_number}", text
+    with path.open("rb") as handle:
+        lines = itertools.islice(_read_lines(handle, limits.max_line_bytes), max_rows)
+        for line_number, (line, too_long) in enumerate(lines, start=1):
+            location = f"line {line_number}"
+            if too_long:
+                reason = (
+                    f"line-too-long: more than {limits.max_line_bytes} bytes (HYPERION_SOURCE_MAX_LINE_BYTES)"
                 )
+                yield SourceReject(reason, source_file, location, f"{source_file} {location}: {reason}")
                 continue
+            text = line.rstrip(b"\r\n")
+            raw = text.decode("utf-8", "backslashreplace")
+            try:
+                parsed = parse_json_bytes(text, limits)
+            except SourceFileError as error:
+                yield SourceReject(f"{error.reason}: {error.detail}", source_file, location, raw)
+                continue
+            if parsed.problems:
+                first = parsed.problems[0]
+                reason = f"{first.reason}: {first.json_path}: {first.detail}"
+                yield SourceReject(reason, source_file, location, raw)
+                continue
+            row = parsed.document
             problems = boxoffice_row_problems(row)
             if problems:
-                yield SourceReject(
-                    f"{REASON_ROW_RULES}: {'; '.join(problems)}", source_file, f"line {line_number}", text
-                )
+                yield SourceReject(f"{REASON_ROW_RULES}: {'; '.join(problems)}", source_file, location, raw)
                 continue
             key = (row["film_id"], row["date"])
             if rows and (key != group_key or len(rows) >= MAXIMUM_ROWS_PER_MESSAGE):

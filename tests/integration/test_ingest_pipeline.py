@@ -359,7 +359,7 @@ def test_bad_input_goes_to_dead_letters_with_reasons_and_the_rest_lands(
         ("complete_movie_list.json", "$.films[1]"),
         ("complete_movie_list.json", "$.films[2]"),
         ("broken.json", "$"),
-        ("toy-story.json", "$.characters[1]"),
+        ("toy-story.json", "$.characters[1].notes"),
         ("rows.jsonl", "line 2"),
         ("rows.jsonl", "line 3"),
     }
@@ -367,11 +367,12 @@ def test_bad_input_goes_to_dead_letters_with_reasons_and_the_rest_lands(
     assert "runtime_minutes" in reasons[("complete_movie_list.json", "$.films[1]")]
     assert "studio_id" in reasons[("complete_movie_list.json", "$.films[2]")]
     assert reasons[("broken.json", "$")].startswith("invalid-json")
-    assert reasons[("toy-story.json", "$.characters[1]")].startswith("oversized")
+    # A 1.5-million-character string now breaks the string cap (HYPERION_SOURCE_MAX_STRING_CHARACTERS).
+    assert reasons[("toy-story.json", "$.characters[1].notes")].startswith("string-too-long")
     assert reasons[("rows.jsonl", "line 2")].startswith("invalid-json")
     assert "gross_cents" in reasons[("rows.jsonl", "line 3")]
     assert all(line["stage"] == "produce" and line["raw"] for line in dead_letters)
-    assert len(by_location[("toy-story.json", "$.characters[1]")]["raw"]) == 64 * 1024
+    assert len(by_location[("toy-story.json", "$.characters[1].notes")]["raw"]) < 1024
 
     consume_rejects = list(iter_landed_objects(run.client, run.rejects_directory(run.settings.topic_films)))
     assert sorted((line["partition"], line["offset"]) for line in consume_rejects) == [

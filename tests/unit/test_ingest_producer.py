@@ -125,3 +125,16 @@ def test_producer_options_are_idempotent_acks_all_and_valid_for_kafka_python():
     options = producer_options(Settings(), "lz4")
     assert options["acks"] == "all" and options["enable_idempotence"] is True
     assert set(options) <= set(KafkaProducer.DEFAULT_CONFIG)
+
+
+def test_a_source_that_raises_mid_run_still_flushes_and_reports_how_far_it_got():
+    def failing_source():
+        yield items()[0]
+        raise RecursionError("maximum recursion depth exceeded")
+
+    producer = FakeProducer()
+    summary = run_producer(failing_source(), producer, "raw-films", "raw-deadletter", "run-4")
+    assert summary.aborted == "RecursionError: maximum recursion depth exceeded"
+    assert (summary.read, summary.sent) == (1, 1)
+    assert producer.flushed and producer.closed
+    assert summary.one_line().endswith("aborted='RecursionError: maximum recursion depth exceeded'")

@@ -109,11 +109,15 @@ def test_malformed_json_file_and_wrong_types_are_rejected_and_the_rest_goes_on(t
     assert [(reject.source_file, reject.source_location) for reject in rejects] == [
         (f"{tmp_path.name}/characters/broken.json", "$"),
         (f"{tmp_path.name}/characters/toy-story.json", "$.characters[1]"),
+        (f"{tmp_path.name}/characters/toy-story.json", "$.characters[2].notes"),
     ]
     assert rejects[0].reason.startswith("invalid-json")
     assert "gender" in rejects[1].reason
-    # The oversized record is valid here: the producer rejects it by size (see test_ingest_producer.py).
-    assert [record.key for record in records] == ["woody", "big"]
+    # A 2-million-character string breaks the string cap before it can make an oversized message (the
+    # producer's own size check is tested in test_ingest_producer.py).
+    assert rejects[2].reason.startswith("string-too-long: string of 2000000 characters")
+    assert "x" * 100 not in rejects[2].raw
+    assert [record.key for record in records] == ["woody"]
 
 
 def test_legacy_sources_follow_the_legacy_importer_record_by_record(validators):
