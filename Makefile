@@ -12,7 +12,7 @@ RUNTIME ?= $(shell scripts/detect_runtime.sh)
 
 .PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data \
         topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
-        deploy deploy-dry-run bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
+        deploy deploy-dry-run rehearse-emr spark35-venv bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -113,6 +113,12 @@ deploy: install ## upload frontend/dist to S3 (HYPERION_SITE_BUCKET), then inval
 
 deploy-dry-run: install ## print every upload and deletion the deploy would make, change nothing
 	@PYTHON=$(PYTHON) AWS_CLI=$(VENV)/bin/aws deploy/s3_sync.sh --site-dir frontend/dist --dry-run
+
+spark35-venv: install ## the cached pyspark 3.5.5 virtualenv (EMR 7.9's Spark) for the 3.5 tests (idempotent)
+	@$(PYTHON) scripts/spark35_venv.py
+
+rehearse-emr: spark35-venv up ## run deploy/emr/run_proof.py's plan locally: moto S3, Spark 3.5, Trino; compare with HDFS
+	@$(PYTHON) deploy/emr/rehearse.py
 
 bench: bench-stack bench-data bench-ingest bench-transform bench-web ## every benchmark; figures go to docs/benchmarks.md by hand, with the date
 

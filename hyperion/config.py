@@ -62,6 +62,9 @@ class Settings:
     cloudfront_distribution_id: str = ""
     acm_certificate_arn: str = ""
     site_domain: str = ""
+    # The EMR rehearsal's S3 (moto's server, started by the rehearsal on loopback); the local Trino's
+    # rehearsal catalog is rendered with it at start-up, so it is a fixed address.
+    rehearsal_s3_endpoint: str = "http://127.0.0.1:9555"
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:

@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame, Observation, SparkSession
@@ -22,19 +23,47 @@ logger = logging.getLogger(__name__)
 DEFAULT_SHUFFLE_PARTITIONS = 8
 
 
-def raw_job_arguments(description: str, default_topic: str, argv: list[str] | None) -> argparse.Namespace:
-    """The arguments of jobs 01-03, which read one raw topic folder and write processed tables."""
+def load_job_parser(description: str, default_topic: str) -> argparse.ArgumentParser:
+    """The parser of jobs 01-03, which read one raw topic folder and write processed tables and rejects."""
     parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--input", required=True, help="raw landing root, e.g. hdfs://localhost:8020/raw")
+    parser.add_argument("--topic", default=default_topic, help="raw folder (topic) name under --input")
     parser.add_argument(
         "--output", required=True, help="processed root, e.g. hdfs://localhost:8020/processed"
     )
     parser.add_argument(
         "--rejects", default=None, help="rejects root (default <output>/../rejects/transform)"
     )
-    parser.add_argument("--topic", default=default_topic, help="raw folder (topic) name under --input")
     parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
-    return parser.parse_args(argv)
+    return parser
+
+
+def export_job_parser(description: str) -> argparse.ArgumentParser:
+    """The parser of job 04, which reads the processed tables and writes the site's exports."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--input", required=True, help="processed root, e.g. hdfs://localhost:8020/processed")
+    parser.add_argument(
+        "--exports",
+        required=True,
+        help="exports folder: a local path, or a URL (hdfs://, s3://) written through Hadoop's file system",
+    )
+    parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
+    return parser
+
+
+# Each job's parser by job name, so that a test can check any rendered command line against the job's own
+# parser without loading a script by path. The scripts build theirs from the same functions.
+JOB_PARSERS: dict[str, Callable[[str], argparse.ArgumentParser]] = {
+    "01_load_films": lambda description: load_job_parser(description, "raw-films"),
+    "02_load_characters": lambda description: load_job_parser(description, "raw-characters"),
+    "03_load_boxoffice": lambda description: load_job_parser(description, "raw-boxoffice"),
+    "04_export_analytics": export_job_parser,
+}
+
+
+def job_parser(job_name: str, description: str = "") -> argparse.ArgumentParser:
+    """The argument parser of the Spark job ``job_name`` (e.g. ``01_load_films``)."""
+    return JOB_PARSERS[job_name](description or f"Spark job {job_name}")
 
 
 def configure_logging() -> None:
@@ -81,6 +110,13 @@ def _observed(frame: DataFrame, name: str) -> tuple[DataFrame, Observation]:
     return frame.observe(observation, F.count(F.lit(1)).alias("rows")), observation
 
 
+def observed_rows(observation: Observation) -> int:
+    """The observed row count. On Spark 3.5 with adaptive execution an empty frame's ``Observation.get`` is
+    ``{}`` (Spark 4 gives ``{'rows': 0}``): no metrics were reported because no row reached the observer.
+    """
+    return int(observation.get.get("rows", 0))
+
+
 def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, int]:
     """Overwrite the processed ``table`` under ``output_root`` as Parquet; return its path and row count.
 
@@ -99,7 +135,7 @@ def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, in
     if partition_columns:
         writer = writer.partitionBy(*partition_columns)
     writer.parquet(path)
-    return path, observation.get["rows"]
+    return path, observed_rows(observation)
 
 
 def write_rejects(frame: DataFrame, rejects_root: str, table: str) -> tuple[str, int]:
@@ -111,7 +147,7 @@ def write_rejects(frame: DataFrame, rejects_root: str, table: str) -> tuple[str,
     frame, observation = _observed(frame, f"{table}_rejects")
     # repartition, not coalesce: coalesce(1) would pull the whole upstream scan into a single task.
     frame.repartition(1).write.mode("overwrite").json(path)
-    return path, observation.get["rows"]
+    return path, observed_rows(observation)
 
 
 @dataclass

@@ -5,17 +5,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.util
-import io
 import json
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
-from hyperion import deploy, emr
+from hyperion import deploy
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 DISTRIBUTION_ARN = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE"
@@ -371,97 +369,6 @@ def test_cost_grows_linearly_with_visits():
     large = deploy.total_usd(deploy.monthly_cost_estimate(deploy.TrafficAssumptions(visits_per_month=2000)))
     assert large > small
     assert large < 2 * small + 0.01
-
-
-# --- EMR proof run -------------------------------------------------------------------------
-
-LOCATION = emr.RunLocation("proof-bucket", "/hyperion-emr-proof/run-1/")
-
-
-def test_cluster_configuration():
-    config = emr.cluster_configuration(LOCATION, name="proof", idle_timeout_seconds=900, subnet_id="subnet-1")
-    groups = {group["InstanceRole"]: group for group in config["Instances"]["InstanceGroups"]}
-    assert (groups["MASTER"]["InstanceType"], groups["MASTER"]["InstanceCount"]) == ("m5.xlarge", 1)
-    assert (groups["CORE"]["InstanceType"], groups["CORE"]["InstanceCount"]) == ("m5.xlarge", 2)
-    assert {"Spark", "Trino"} <= {application["Name"] for application in config["Applications"]}
-    assert config["ReleaseLabel"].startswith("emr-7.")
-    assert config["LogUri"] == "s3://proof-bucket/hyperion-emr-proof/run-1/logs/"
-    assert config["AutoTerminationPolicy"] == {"IdleTimeout": 900}
-    assert config["Instances"]["TerminationProtected"] is False
-    assert config["Instances"]["Ec2SubnetId"] == "subnet-1"
-    assert (config["ServiceRole"], config["JobFlowRole"]) == ("EMR_DefaultRole", "EMR_EC2_DefaultRole")
-    bootstrap_path = config["BootstrapActions"][0]["ScriptBootstrapAction"]["Path"]
-    assert bootstrap_path == "s3://proof-bucket/hyperion-emr-proof/run-1/code/bootstrap_python311.sh"
-
-
-def test_idle_timeout_bounds():
-    with pytest.raises(ValueError):
-        emr.cluster_configuration(LOCATION, name="proof", idle_timeout_seconds=30)
-
-
-def test_spark_steps_pass_s3_input_and_output():
-    steps = emr.spark_steps(LOCATION)
-    assert [step["Name"] for step in steps] == [
-        "01_load_films",
-        "02_load_characters",
-        "03_load_boxoffice",
-        "04_export_analytics",
-    ]
-    last = steps[3]["HadoopJarStep"]["Args"]
-    assert last[last.index("--input") + 1] == "s3://proof-bucket/hyperion-emr-proof/run-1/processed/"
-    assert last[last.index("--output") + 1] == "s3://proof-bucket/hyperion-emr-proof/run-1/exports/"
-    assert all(argument.startswith("s3://") for argument in last if "/" in argument)
-
-
-def test_query_step_runs_each_query_in_name_order():
-    step = emr.query_step(LOCATION, ["b.sql", "a.sql"])
-    script = step["HadoopJarStep"]["Args"][-1]
-    assert script.index("a.sql") < script.index("b.sql")
-    assert script.count("trino-cli") == 2
-    with pytest.raises(ValueError):
-        emr.query_step(LOCATION, [])
-
-
-@pytest.mark.parametrize(
-    ("states", "finished", "failed"),
-    [
-        ({"s-1": "COMPLETED", "s-2": "RUNNING"}, False, []),
-        ({"s-1": "COMPLETED", "s-2": "COMPLETED"}, True, []),
-        ({"s-1": "FAILED", "s-2": "PENDING"}, True, ["s-1"]),
-        ({"s-1": "COMPLETED", "s-2": "CANCELLED"}, True, ["s-2"]),
-    ],
-)
-def test_step_progress(states, finished, failed):
-    progress = emr.summarize_steps(["s-1", "s-2"], states)
-    assert (progress.finished, progress.failed_step_ids) == (finished, failed)
-
-
-def test_step_log_keys():
-    keys = emr.step_log_keys(LOCATION, "j-1", "s-2")
-    assert keys["stdout"] == "hyperion-emr-proof/run-1/logs/j-1/steps/s-2/stdout.gz"
-
-
-def test_package_zip_is_deterministic_and_holds_only_sources(tmp_path):
-    package = tmp_path / "hyperion"
-    (package / "__pycache__").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "deploy.py").write_text("X = 1\n")
-    (package / "__pycache__" / "deploy.cpython-311.pyc").write_bytes(b"\x00")
-    first = emr.build_package_zip(package)
-    assert first == emr.build_package_zip(package)
-    assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["hyperion/__init__.py", "hyperion/deploy.py"]
-
-
-def test_cluster_cost_arithmetic():
-    cost = emr.cluster_cost(2.0)
-    # 3 instances x 2 h = 6 instance-hours.
-    assert cost.ec2_usd == pytest.approx(6 * 0.192)
-    assert cost.emr_usd == pytest.approx(6 * 0.048)
-    assert cost.ebs_usd == pytest.approx(3 * 64 * 0.10 * 2 / 730)
-    assert cost.total_usd == pytest.approx(cost.ec2_usd + cost.emr_usd + cost.ebs_usd)
-    assert f"total ${cost.total_usd:.2f}" in emr.format_cluster_cost(cost)
-    with pytest.raises(ValueError):
-        emr.cluster_cost(-1)
 
 
 # --- CloudFront Function publishing (moto has no CloudFront Functions API) -------------------
