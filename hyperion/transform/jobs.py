@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pyspark.sql import DataFrame, Observation, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
 
 from hyperion.transform.schemas import PARTITION_COLUMNS, PROCESSED_TABLES
 
@@ -104,17 +104,18 @@ def default_rejects_root(output_root: str) -> str:
     return join_path(parent, "rejects", "transform")
 
 
-def _observed(frame: DataFrame, name: str) -> tuple[DataFrame, Observation]:
-    """``frame`` with a row count that the next action fills in, so counting costs no extra pass."""
-    observation = Observation(name)
-    return frame.observe(observation, F.count(F.lit(1)).alias("rows")), observation
+def written_rows(spark: SparkSession, path: str, schema: StructType | None = None) -> int:
+    """The rows now stored at ``path``: Parquet counted from its footers, JSON Lines (rejects) by lines.
 
-
-def observed_rows(observation: Observation) -> int:
-    """The observed row count. On Spark 3.5 with adaptive execution an empty frame's ``Observation.get`` is
-    ``{}`` (Spark 4 gives ``{'rows': 0}``): no metrics were reported because no row reached the observer.
+    Counting what was written, not with ``DataFrame.observe``: on Spark 3.5 (EMR 7) with adaptive execution,
+    an empty frame's plan is replaced by an empty relation that drops the observer, and ``Observation.get``
+    then blocks forever on 3.5.5 (later 3.5 releases return ``{}``); Spark 4 reports ``{'rows': 0}``. A job
+    without rejects, the normal case, used to hang or crash there. The explicit schema lets an empty table
+    (no data file at all) count as zero instead of failing schema inference.
     """
-    return int(observation.get.get("rows", 0))
+    if schema is None:
+        return spark.read.text(path).count()
+    return spark.read.schema(schema).parquet(path).count()
 
 
 def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, int]:
@@ -127,7 +128,6 @@ def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, in
     if frame.schema.simpleString() != expected.simpleString():
         raise ValueError(f"{table}: schema {frame.schema.simpleString()} is not {expected.simpleString()}")
     path = join_path(output_root, table)
-    frame, observation = _observed(frame, f"{table}_rows")
     partition_columns = PARTITION_COLUMNS.get(table, [])
     # One file per table (or per partition): the tables are small, and Trino reads fewer footers.
     writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.repartition(1)
@@ -135,7 +135,7 @@ def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, in
     if partition_columns:
         writer = writer.partitionBy(*partition_columns)
     writer.parquet(path)
-    return path, observed_rows(observation)
+    return path, written_rows(frame.sparkSession, path, expected)
 
 
 def write_rejects(frame: DataFrame, rejects_root: str, table: str) -> tuple[str, int]:
@@ -144,10 +144,9 @@ def write_rejects(frame: DataFrame, rejects_root: str, table: str) -> tuple[str,
     Returns the folder and the number of rejects.
     """
     path = join_path(rejects_root, table)
-    frame, observation = _observed(frame, f"{table}_rejects")
     # repartition, not coalesce: coalesce(1) would pull the whole upstream scan into a single task.
     frame.repartition(1).write.mode("overwrite").json(path)
-    return path, observed_rows(observation)
+    return path, written_rows(frame.sparkSession, path)
 
 
 @dataclass

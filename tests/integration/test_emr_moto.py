@@ -14,10 +14,12 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from hyperion.cloud import emr_run
 from hyperion.cloud.emr import RunLocation
@@ -25,7 +27,7 @@ from hyperion.cloud.emr import RunLocation
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPOSITORY_ROOT / "deploy" / "emr" / "run_proof.py"
 BUCKET = "hyperion-emr-test"
-PREFIX = "proof/run-1"
+PREFIX = "hyperion-emr-proof/run-1"
 JOB_SCRIPTS = ["01_load_films.py", "02_load_characters.py", "03_load_boxoffice.py", "04_export_analytics.py"]
 
 
@@ -227,3 +229,98 @@ def test_dry_run_prints_plan_and_cost_without_calling_aws(repository, raw_dir, t
     expected_total = 3 * 1.5 * (0.192 + 0.048) + 3 * 64 * 0.10 * 1.5 / 730
     assert plan["cost_expected"].endswith(f"total ${expected_total:.2f}")
     assert not (tmp_path / "logs").exists()
+
+
+# --- the least-privilege policy, enforced by moto's IAM -------------------------------------------------
+
+POLICY_FILE = REPOSITORY_ROOT / "deploy" / "emr" / "iam_policy_proof.json"
+
+
+def policy_for_moto(drop_action: str | None = None) -> str:
+    """deploy/emr/iam_policy_proof.json for this test's bucket, as moto's IAM can evaluate it.
+
+    The S3 statement is kept verbatim: moto checks it against each object's ARN, so the bucket and prefix
+    scoping is enforced. moto authorizes EMR calls against the resource "*" and without request tags, so
+    the EMR statements lose their cluster ARN and tag condition here (both are checked against the plan in
+    tests/unit/test_cloud_emr.py); their actions are enforced.
+    """
+    policy = json.loads(POLICY_FILE.read_text().replace("HYPERION_PROOF_BUCKET", BUCKET))
+    for statement in policy["Statement"]:
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        statement["Action"] = [action for action in actions if action != drop_action]
+        if any(action.startswith("elasticmapreduce:") for action in actions):
+            statement["Resource"] = "*"
+            statement.pop("Condition", None)
+    return json.dumps(policy)
+
+
+@pytest.fixture
+def enforced_policy(aws_environment, moto_endpoint, monkeypatch):
+    """Give the run an IAM user holding only the policy, and make moto enforce IAM from here on."""
+
+    def apply(drop_action: str | None = None) -> None:
+        iam = boto3.client("iam")
+        iam.create_user(UserName="proof-runner")
+        arn = iam.create_policy(PolicyName="proof", PolicyDocument=policy_for_moto(drop_action))["Policy"][
+            "Arn"
+        ]
+        iam.attach_user_policy(UserName="proof-runner", PolicyArn=arn)
+        key = iam.create_access_key(UserName="proof-runner")["AccessKey"]
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        # boto3's default session caches the credentials it resolved first.
+        monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+        set_moto_authentication(moto_endpoint, "0")
+
+    yield apply
+    set_moto_authentication(moto_endpoint, "inf")
+
+
+def set_moto_authentication(endpoint: str, unauthenticated_requests: str) -> None:
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/reset-auth",
+        data=unauthenticated_requests.encode(),
+        method="POST",
+        # Not form data: moto reads the raw body as the count.
+        headers={"Content-Type": "text/plain"},
+    )
+    urllib.request.urlopen(request).close()
+
+
+def test_the_proof_run_needs_no_action_outside_its_policy(enforced_policy, repository, raw_dir, tmp_path):
+    enforced_policy()
+    summary = emr_run.run(
+        run_arguments(
+            *proof_arguments(
+                repository, raw_dir, tmp_path / "logs", "--max-wait-minutes", "0", "--poll-seconds", "0"
+            )
+        ),
+        RunLocation(BUCKET, PREFIX),
+    )
+
+    assert summary["outcome"] == "timed out"
+    assert summary["cluster_final_state"] == "TERMINATED"
+
+
+def test_moto_enforces_the_policy_a_missing_action_is_denied(enforced_policy, repository, raw_dir, tmp_path):
+    """Without TerminateJobFlows the run cannot terminate its cluster: AccessDenied, not a silent pass."""
+    enforced_policy(drop_action="elasticmapreduce:TerminateJobFlows")
+    with pytest.raises(ClientError) as error:
+        emr_run.run(
+            run_arguments(
+                *proof_arguments(
+                    repository, raw_dir, tmp_path / "logs", "--max-wait-minutes", "0", "--poll-seconds", "0"
+                )
+            ),
+            RunLocation(BUCKET, PREFIX),
+        )
+    # moto answers EMR's JSON protocol with a bare 403, so botocore names the error by its status.
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert error.value.operation_name == "TerminateJobFlows"
+
+
+def test_an_upload_outside_the_policys_prefix_is_denied(enforced_policy):
+    enforced_policy()
+    with pytest.raises(ClientError) as error:
+        boto3.client("s3").put_object(Bucket=BUCKET, Key="elsewhere/object", Body=b"x")
+    assert error.value.response["Error"]["Code"] == "AccessDenied"

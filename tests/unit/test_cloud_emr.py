@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
+import botocore.session
 import pytest
 
 from hyperion.cloud import emr
@@ -153,3 +155,56 @@ def test_cluster_cost_arithmetic():
     assert f"total ${cost.total_usd:.2f}" in emr.format_cluster_cost(cost)
     with pytest.raises(ValueError):
         emr.cluster_cost(-1)
+
+
+# --- the least-privilege policy of the proof run (deploy/emr/iam_policy_proof.json) ---------------------
+
+POLICY = json.loads((REPOSITORY_ROOT / "deploy" / "emr" / "iam_policy_proof.json").read_text())
+# IAM's service prefixes and botocore's service names.
+BOTOCORE_SERVICES = {"s3": "s3", "elasticmapreduce": "emr", "iam": "iam"}
+# Permissions that guard a request without being an API operation of their own.
+PERMISSION_ONLY_ACTIONS = {"iam:PassRole"}
+
+
+def policy_actions() -> list[str]:
+    actions = []
+    for statement in POLICY["Statement"]:
+        listed = statement["Action"]
+        actions += [listed] if isinstance(listed, str) else listed
+    return actions
+
+
+def test_every_policy_action_is_an_operation_of_botocores_service_model():
+    session = botocore.session.get_session()
+    for action in policy_actions():
+        prefix, operation = action.split(":")
+        if action in PERMISSION_ONLY_ACTIONS:
+            continue
+        model = session.get_service_model(BOTOCORE_SERVICES[prefix])
+        assert operation in model.operation_names, action
+
+
+def test_the_policy_is_least_privilege_no_wildcard_actions_no_deny_needed():
+    assert POLICY["Version"] == "2012-10-17"
+    assert all(statement["Effect"] == "Allow" for statement in POLICY["Statement"])
+    assert not [action for action in policy_actions() if "*" in action]
+    s3_resources = [
+        statement["Resource"] for statement in POLICY["Statement"] if statement["Sid"] == "ProofRunObjects"
+    ]
+    assert s3_resources == ["arn:aws:s3:::HYPERION_PROOF_BUCKET/hyperion-emr-proof/*"]
+
+
+def test_the_policys_tag_condition_is_the_tag_the_plan_puts_on_the_cluster():
+    """The EMR statements only match clusters tagged purpose=emr-proof-run: the plan must tag it so."""
+    tags = {tag["Key"]: tag["Value"] for tag in emr.cluster_configuration(LOCATION, name="proof")["Tags"]}
+    conditions = [statement["Condition"]["StringEquals"] for statement in POLICY["Statement"][1:3]]
+    assert conditions == [
+        {"aws:RequestTag/purpose": tags["purpose"]},
+        {"elasticmapreduce:ResourceTag/purpose": tags["purpose"]},
+    ]
+
+
+def test_the_default_prefix_is_inside_the_policys_s3_resource():
+    from hyperion.cloud.emr_run import default_prefix
+
+    assert default_prefix().startswith("hyperion-emr-proof/")
