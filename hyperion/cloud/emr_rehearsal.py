@@ -183,6 +183,8 @@ def moto_s3(endpoint: str) -> Iterator[Any]:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", int(port))) == 0:
             raise RuntimeError(f"port {port} is taken: the rehearsal's S3 ({endpoint}) cannot start")
+    # One log line per S3 request would bury the report.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(port), verbose=False)
     server.start()
     try:

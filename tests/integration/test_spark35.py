@@ -69,7 +69,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "4": run_pipeline(pyspark_home(), sys.executable, raw, roots["4"]),
     }
     # Job 01 saw the malformed line; 02 and 03 had nothing to reject (the empty-Observation path).
-    assert rejects["3.5"] == rejects["4"] == {"01": 1, "02": 0, "03": 0}
+    assert rejects["3.5"] == rejects["4"] == {"01": 1, "02": 0, "03": 0, "04": 0}
     return roots
 
 
