@@ -1,10 +1,10 @@
 """Print the monthly hosting cost estimate (S3 + CloudFront) for given traffic assumptions.
 
 Purpose: the numbers behind docs/deploy.md's cost section, recomputable with other assumptions.
-Inputs: traffic assumptions as options (defaults: the plan's 1,000 visits/month, 5 MB per cold
+Inputs: traffic assumptions as options (defaults: the plan's 1,000 visits/month, 10 MB per cold
 visit). Outputs: a table on stdout, without and with the CloudFront always-free tier.
 
-Run: .venv/bin/python deploy/cost_estimate.py [--visits-per-month 1000] [--megabytes-per-cold-visit 5]
+Run: .venv/bin/python deploy/cost_estimate.py [--visits-per-month 1000] [--megabytes-per-cold-visit 10]
 """
 
 from __future__ import annotations

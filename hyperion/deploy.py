@@ -495,7 +495,10 @@ class TrafficAssumptions:
     """The traffic the estimate is for. Defaults are the plan's: a small portfolio site."""
 
     visits_per_month: int = 1000
-    megabytes_per_cold_visit: float = 5.0
+    # A cold visit downloads DuckDB's eh wasm, uploaded gzipped: 7.6 MB of its own (34.2 MB raw, 1.32.0),
+    # plus its worker, the app's JavaScript and the data file; 10 MB rounds that up. The old 5 MB could not
+    # even carry the wasm (tests/unit/test_cost_cold_visit.py measures it).
+    megabytes_per_cold_visit: float = 10.0
     cold_visit_share: float = 1.0
     requests_per_visit: int = 12
     stored_megabytes: float = 60.0

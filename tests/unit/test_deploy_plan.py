@@ -348,9 +348,9 @@ def test_monthly_cost_for_the_plan_traffic_is_under_one_dollar():
     traffic = deploy.TrafficAssumptions()
     lines = deploy.monthly_cost_estimate(traffic)
     by_item = {line.item: line for line in lines}
-    # 1,000 cold visits x 5 MB = 5 GB at $0.085/GB.
-    assert by_item["CloudFront data transfer out"].quantity == pytest.approx(5.0)
-    assert by_item["CloudFront data transfer out"].usd == pytest.approx(5.0 * 0.085)
+    # 1,000 cold visits x 10 MB = 10 GB at $0.085/GB.
+    assert by_item["CloudFront data transfer out"].quantity == pytest.approx(10.0)
+    assert by_item["CloudFront data transfer out"].usd == pytest.approx(10.0 * 0.085)
     # 12,000 HTTPS requests at $0.01 per 10,000.
     assert by_item["CloudFront HTTPS requests"].usd == pytest.approx(1.2 * 0.01)
     assert deploy.total_usd(lines) == pytest.approx(sum(line.usd for line in lines))
