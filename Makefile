@@ -118,6 +118,7 @@ spark35-venv: install ## the cached pyspark 3.5.5 virtualenv (EMR 7.9's Spark) f
 	@$(PYTHON) scripts/spark35_venv.py
 
 rehearse-emr: spark35-venv up ## run deploy/emr/run_proof.py's plan locally: moto S3, Spark 3.5, Trino; compare with HDFS
+	@$(PYTHON) deploy/emr/rehearse.py --check-landed || $(MAKE) --no-print-directory ingest
 	@$(PYTHON) deploy/emr/rehearse.py
 
 bench: bench-stack bench-data bench-ingest bench-transform bench-web ## every benchmark; figures go to docs/benchmarks.md by hand, with the date

@@ -8,7 +8,8 @@ from S3 with the uploaded DDL and runs the uploaded queries. The same raw data g
 Logic: hyperion/cloud/emr_rehearsal.py.
 
 Inputs: the running local stack (make up); --raw-dir, or (default) the data `make ingest` landed in HDFS
-/raw. The Spark 3.5 virtualenv and hadoop-aws are fetched into ~/.cache/hyperion on first use.
+/raw (make rehearse-emr runs the ingest first when /raw is empty). The Spark 3.5 virtualenv and
+hadoop-aws are fetched into ~/.cache/hyperion on first use.
 Outputs: the step list, the S3 objects written and the comparison on stdout; exit 1 if anything differs.
 
 Run: .venv/bin/python deploy/emr/rehearse.py [--raw-dir DIR]      (make rehearse-emr)
@@ -21,7 +22,7 @@ import logging
 import sys
 from pathlib import Path
 
-from hyperion.cloud.emr_rehearsal import landed_raw_from_hdfs, rehearse
+from hyperion.cloud.emr_rehearsal import landed_raw_exists, landed_raw_from_hdfs, rehearse
 from hyperion.config import get_settings
 
 
@@ -32,8 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     settings = get_settings()
     parser.add_argument("--work-dir", type=Path, default=Path(settings.runtime_directory) / "emr-rehearsal")
+    parser.add_argument("--check-landed", action="store_true", help="exit 0 if HDFS /raw holds data, else 1")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+    if arguments.check_landed:
+        return 0 if landed_raw_exists(settings) else 1
     raw_dir = arguments.raw_dir or landed_raw_from_hdfs(settings, arguments.work_dir / "raw")
     report = rehearse(settings, raw_dir, arguments.work_dir)
     print("\n".join(report.lines()))

@@ -368,6 +368,16 @@ def rehearse(
     return report
 
 
+def _landed_files(client: InsecureClient, topic: str) -> list[str]:
+    return [name for name in (client.list(f"/raw/{topic}", strict=False) or []) if name.endswith(".jsonl")]
+
+
+def landed_raw_exists(settings: Settings) -> bool:
+    """Whether HDFS ``/raw`` holds landed files for every raw topic."""
+    client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
+    return all(_landed_files(client, topic) for topic in settings.raw_topics)
+
+
 def landed_raw_from_hdfs(settings: Settings, destination: Path) -> Path:
     """Copy HDFS ``/raw/<topic>/`` (what ``make ingest`` landed) to ``destination`` as the run's --raw-dir."""
     client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
