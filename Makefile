@@ -12,7 +12,8 @@ RUNTIME ?= $(shell scripts/detect_runtime.sh)
 
 .PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data crosscheck-credits \
         topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
-        deploy deploy-dry-run test-deploy-function bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
+        deploy deploy-dry-run test-deploy-function rehearse-emr spark35-venv \
+        bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -120,6 +121,13 @@ deploy-dry-run: install ## print every upload and deletion the deploy would make
 
 test-deploy-function: ## the SPA rewrite CloudFront Function under node (also run by tests/unit)
 	@node --test deploy/tests/
+
+spark35-venv: install ## the cached pyspark 3.5.5 virtualenv (EMR 7.9's Spark) for the 3.5 tests (idempotent)
+	@$(PYTHON) scripts/spark35_venv.py
+
+rehearse-emr: spark35-venv up ## run deploy/emr/run_proof.py's plan locally: moto S3, Spark 3.5, Trino; compare with HDFS
+	@$(PYTHON) deploy/emr/rehearse.py --check-landed || $(MAKE) --no-print-directory ingest
+	@$(PYTHON) deploy/emr/rehearse.py
 
 bench: bench-stack bench-data bench-ingest bench-transform bench-web ## every benchmark; figures go to docs/benchmarks.md by hand, with the date
 

@@ -40,9 +40,12 @@ import duckdb
 import trino
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
-from hyperion.transform.envelopes import boxoffice_envelopes, film_envelopes, landed_file_name
-from hyperion.transform.submit import JOB_SCRIPTS, SubmitOptions, build_package_archive, run_job
+from hyperion.runtime.spark_submit import JOB_SCRIPTS, SubmitOptions, build_package_archive, run_job
 from hyperion.transform.trino_sql import question_files, read_query_file, run_statements
+
+# The raw envelopes are a test fixture (tests/support/), which the benchmark reuses as its input.
+sys.path.insert(0, str(REPOSITORY_ROOT / "tests"))
+from support.envelopes import boxoffice_envelopes, film_envelopes, landed_file_name  # noqa: E402
 
 logger = logging.getLogger("bench_transform")
 

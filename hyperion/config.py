@@ -71,6 +71,9 @@ class Settings:
     # exactly; well inside Parquet's bigint, so sums of many such values do not overflow either.
     source_max_integer: int = 2**53 - 1
     source_max_depth: int = 64
+    # The EMR rehearsal's S3 (moto's server, started by the rehearsal on loopback); the local Trino's
+    # rehearsal catalog is rendered with it at start-up, so it is a fixed address.
+    rehearsal_s3_endpoint: str = "http://127.0.0.1:9555"
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:

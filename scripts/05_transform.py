@@ -23,13 +23,12 @@ import sys
 from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
-from hyperion.transform.submit import (
-    JOB_SCRIPTS,
+from hyperion.pipeline import JOBS_BY_KEY, Locations, select_jobs
+from hyperion.runtime.spark_submit import (
     SparkJobError,
     SubmitOptions,
     build_package_archive,
-    pipeline_arguments,
-    run_job,
+    run_pipeline_job,
 )
 
 logger = logging.getLogger("transform")
@@ -42,10 +41,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--processed", default=f"{settings.hdfs_url}/processed", help="processed root")
     parser.add_argument("--rejects", default=f"{settings.hdfs_url}/rejects/transform", help="rejects root")
     parser.add_argument(
-        "--exports", type=Path, default=REPOSITORY_ROOT / "exports", help="local exports folder"
+        "--exports", default=str(REPOSITORY_ROOT / "exports"), help="exports folder (local path or URL)"
     )
     parser.add_argument("--master", default=settings.spark_master_url, help="Spark master URL")
-    parser.add_argument("--jobs", nargs="+", choices=sorted(JOB_SCRIPTS), default=sorted(JOB_SCRIPTS))
+    parser.add_argument("--jobs", nargs="+", choices=sorted(JOBS_BY_KEY), default=sorted(JOBS_BY_KEY))
     parser.add_argument("--executor-memory", default="1g")
     parser.add_argument("--cores-max", type=int, default=2, help="cores the application may hold")
     parser.add_argument(
@@ -69,20 +68,16 @@ def main(argv: list[str] | None = None) -> int:
         executor_memory=arguments.executor_memory,
         cores_max=arguments.cores_max,
     )
-    job_arguments = pipeline_arguments(
-        arguments.raw, arguments.processed, arguments.exports, arguments.rejects
-    )
+    locations = Locations(arguments.raw, arguments.processed, arguments.rejects, arguments.exports)
     total = 0.0
-    for job in arguments.jobs:
+    for job in select_jobs(arguments.jobs):
         try:
-            seconds = run_job(
-                JOB_SCRIPTS[job], job_arguments[job], options, arguments.log_directory / f"{job}.log"
-            )
+            seconds = run_pipeline_job(job, locations, options, arguments.log_directory / f"{job.key}.log")
         except SparkJobError as error:
             logger.error("%s", error)
             return 1
         total += seconds
-        logger.info("job %s finished in %.1f s", job, seconds)
+        logger.info("job %s finished in %.1f s", job.key, seconds)
     logger.info("transform: %d jobs in %.1f s; exports in %s", len(arguments.jobs), total, arguments.exports)
     return 0
 

@@ -23,7 +23,7 @@ logger = logging.getLogger("spark_jobs.01_load_films")
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = jobs.raw_job_arguments(__doc__, "raw-films", argv)
+    arguments = jobs.job_parser("01_load_films", __doc__).parse_args(argv)
     jobs.configure_logging()
     summary = jobs.JobSummary("01_load_films")
     spark = jobs.build_session("hyperion-01-load-films", arguments.master)

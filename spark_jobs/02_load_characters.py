@@ -31,7 +31,7 @@ logger = logging.getLogger("spark_jobs.02_load_characters")
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = jobs.raw_job_arguments(__doc__, "raw-characters", argv)
+    arguments = jobs.job_parser("02_load_characters", __doc__).parse_args(argv)
     jobs.configure_logging()
     summary = jobs.JobSummary("02_load_characters")
     spark = jobs.build_session("hyperion-02-load-characters", arguments.master)

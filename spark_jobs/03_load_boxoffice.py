@@ -40,7 +40,7 @@ logger = logging.getLogger("spark_jobs.03_load_boxoffice")
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = jobs.raw_job_arguments(__doc__, "raw-boxoffice", argv)
+    arguments = jobs.job_parser("03_load_boxoffice", __doc__).parse_args(argv)
     jobs.configure_logging()
     summary = jobs.JobSummary("03_load_boxoffice")
     spark = jobs.build_session("hyperion-03-load-boxoffice", arguments.master)

@@ -3,9 +3,10 @@
 Inputs:  ``<input>/<table>/`` Parquet folders written by jobs 01 to 03 (the processed root).
 Outputs: ``<exports>/<name>.parquet`` for films_complete, characters_complete, boxoffice_summary,
          studio_stats, talent_stats, boxoffice_daily_by_film, boxoffice_weekly_by_film and
-         boxoffice_by_state (zstd, sorted, written by pyarrow on the driver, so ``--exports`` is a local
-         folder), and ``<exports>/manifest.json`` (rows, bytes, sha256 and schema of each file). Schemas are
-         documented in docs/05-transform.md. Logs one summary line.
+         boxoffice_by_state (zstd, sorted, made by pyarrow on the driver), and ``<exports>/manifest.json``
+         (rows, bytes, sha256 and schema of each file). ``--exports`` is a local folder or a URL such as
+         ``s3://bucket/exports`` (written through Spark's Hadoop file system: on EMR a local folder would be
+         lost with the cluster). Schemas are documented in docs/05-transform.md. Logs one summary line.
 
 Run:
     .venv/bin/spark-submit --master spark://localhost:7077 --py-files build/hyperion.zip \
@@ -14,10 +15,8 @@ Run:
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from pathlib import Path
 
 from hyperion.transform import exports, jobs
 
@@ -36,16 +35,8 @@ PROCESSED_INPUTS = (
 )
 
 
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--input", required=True, help="processed root, e.g. hdfs://localhost:8020/processed")
-    parser.add_argument("--exports", required=True, type=Path, help="local folder for the exports")
-    parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> int:
-    arguments = parse_arguments(argv)
+    arguments = jobs.job_parser("04_export_analytics", __doc__).parse_args(argv)
     jobs.configure_logging()
     summary = jobs.JobSummary("04_export_analytics")
     spark = jobs.build_session("hyperion-04-export-analytics", arguments.master)
@@ -81,15 +72,14 @@ def main(argv: list[str] | None = None) -> int:
             "boxoffice_weekly_by_film": exports.build_boxoffice_weekly_by_film(tables["box_office_weekly"]),
             "boxoffice_by_state": exports.build_boxoffice_by_state(daily),
         }
+        destination = exports.exports_destination(spark, arguments.exports)
         entries = []
         for name, frame in frames.items():
             specification = exports.EXPORTS[name]
-            entry = exports.write_export(
-                exports.to_arrow(frame, specification), arguments.exports, specification
-            )
+            entry = exports.write_export(exports.to_arrow(frame, specification), destination, specification)
             entries.append(entry)
             summary.rows_out[name] = entry["rows"]
-        manifest = exports.write_manifest(arguments.exports, entries)
+        manifest = exports.write_manifest(destination, entries)
         logger.info(
             "%s: %d bytes in %d files", manifest, sum(entry["bytes"] for entry in entries), len(entries)
         )

@@ -130,6 +130,12 @@ COMPONENTS: dict[str, Component] = {
     )
 }
 
+# Fetched on demand, not by `make fetch`: only the EMR rehearsal needs S3A (hadoop-aws and the ~280 MB AWS SDK
+# bundle), matched to pyspark 3.5.5's Hadoop 3.3.4.
+REHEARSAL_COMPONENTS: dict[str, Component] = {
+    "hadoop-aws": Component("hadoop-aws", "hadoop-aws.pom.xml", "hadoop-aws.version", _fetch_jars),
+}
+
 _COMPLETE_MARKER = ".complete"
 
 

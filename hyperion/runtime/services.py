@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hyperion.config import PORTS, REPOSITORY_ROOT, Settings
-from hyperion.runtime import health
+from hyperion.runtime import health, rehearsal_catalog
 from hyperion.runtime.artifacts import COMPONENTS
 from hyperion.runtime.hadoop_config import write_local_configuration
 from hyperion.runtime.java import JavaRuntime, find_java
@@ -305,6 +305,9 @@ def _trino_prepare(layout: RuntimeLayout, java: JavaRuntime) -> None:
     if etc.exists():
         shutil.rmtree(etc)
     shutil.copytree(CONF_DIRECTORY / "trino", etc)
+    (etc / "catalog" / f"{rehearsal_catalog.CATALOG}.properties").write_text(
+        rehearsal_catalog.catalog_properties(layout.settings.rehearsal_s3_endpoint)
+    )
     layout.data("trino").mkdir(parents=True, exist_ok=True)
 
 

@@ -8,11 +8,11 @@ Modules:
 * :mod:`hyperion.transform.films`, :mod:`~hyperion.transform.characters`,
   :mod:`~hyperion.transform.boxoffice`: pure DataFrame-in, DataFrame-out transforms of jobs 01 to 03.
 * :mod:`hyperion.transform.exports`: job 04's denormalized exports and their pyarrow writer + manifest.
-* :mod:`hyperion.transform.envelopes`: raw envelopes built from the bundled ``data/`` (test fixtures).
 * :mod:`hyperion.transform.jobs`: what the thin ``spark_jobs/`` entrypoints share (session, I/O, summary).
-* :mod:`hyperion.transform.submit`: ``spark-submit`` command lines and the ``--py-files`` archive.
 * :mod:`hyperion.transform.trino_sql`: reading, adapting and running ``queries/*.sql`` through Trino.
 
 The modules the Spark jobs import (jobs, schemas, keys, raw, the transforms, exports) need only pyspark,
 pyarrow and the standard library, so the zipped package runs on any Spark 3.5+ cluster (EMR included).
+This wing imports neither ``ingest`` nor ``runtime``: the jobs' invocations live in :mod:`hyperion.pipeline`,
+``spark-submit`` in :mod:`hyperion.runtime.spark_submit`, the raw test fixtures under ``tests/support/``.
 """

@@ -7,7 +7,8 @@ few ranges). The column types are fixed by the ``*_EXPORT`` pyarrow schemas belo
 documents each column for the site. ``manifest.json`` lists, per file, its rows, bytes, SHA-256 and schema.
 
 The writer is deterministic: the same processed tables give byte-identical files and manifest (no
-timestamps are written), which the integration test checks.
+timestamps are written), which the integration test checks. The bytes are made on the driver and go to a
+local folder or, for a URL (``s3://`` on EMR, ``hdfs://``), through the session's Hadoop file system.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 MANIFEST_FILE = "manifest.json"
@@ -381,27 +382,107 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_export(table: pa.Table, directory: Path, specification: ExportSpecification) -> dict[str, Any]:
-    """Write one export file; return its manifest entry (rows, bytes, sha256, schema)."""
+class ExportsDestination(Protocol):
+    """Where the export files go: a local folder, or a folder URL written through Hadoop's file system."""
+
+    def write(self, name: str, data: bytes) -> str:
+        """Replace the file ``name`` with ``data``; return its location."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalFolder:
+    """A folder on the driver's machine (the local runtime's ``exports/``)."""
+
+    directory: Path
+
+    def write(self, name: str, data: bytes) -> str:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / name
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_bytes(data)
+        # A reader never sees a half-written file: the rename replaces the old one at once.
+        temporary.replace(path)
+        return str(path)
+
+
+# Object stores make an object visible only when its upload completes, so no temporary name is needed
+# (and a rename there would be a copy).
+_OBJECT_STORE_SCHEMES = frozenset({"s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs"})
+
+
+@dataclass(frozen=True)
+class HadoopFolder:
+    """A folder URL (``s3://``, ``hdfs://`` ...) written through the Spark session's Hadoop file system.
+
+    On EMR ``s3://`` is EMRFS with the cluster's credentials, and a local folder would be lost with the
+    cluster; the same code writes to HDFS or, in the rehearsal, to S3A. The bytes are made by pyarrow on
+    the driver (the exports are small) and streamed through the JVM.
+    """
+
+    spark: SparkSession
+    url: str
+
+    def write(self, name: str, data: bytes) -> str:
+        jvm = self.spark.sparkContext._jvm
+        hadoop_path = jvm.org.apache.hadoop.fs.Path
+        target = hadoop_path(f"{self.url.rstrip('/')}/{name}")
+        file_system = target.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration())
+        scheme = self.url.split("://", 1)[0].lower()
+        written = target if scheme in _OBJECT_STORE_SCHEMES else hadoop_path(f"{target.toString()}.tmp")
+        stream = file_system.create(written, True)
+        try:
+            stream.write(bytearray(data))
+        finally:
+            stream.close()
+        if written is not target:
+            file_system.delete(target, False)
+            if not file_system.rename(written, target):
+                raise OSError(f"could not rename {written.toString()} to {target.toString()}")
+        return target.toString()
+
+
+def exports_destination(spark: SparkSession, exports: str | Path) -> ExportsDestination:
+    """The destination for ``--exports``: a local folder (plain path or ``file://``) or a Hadoop URL."""
+    text = str(exports)
+    if text.startswith("file://"):
+        return LocalFolder(Path(text.removeprefix("file://")))
+    if "://" in text:
+        return HadoopFolder(spark, text)
+    return LocalFolder(Path(text))
+
+
+def _as_destination(destination: ExportsDestination | Path) -> ExportsDestination:
+    return LocalFolder(destination) if isinstance(destination, Path) else destination
+
+
+def export_bytes(table: pa.Table, specification: ExportSpecification) -> bytes:
+    """The Parquet bytes of one export (deterministic: no timestamps, fixed row groups)."""
     if table.schema != specification.schema:
         raise ValueError(f"{specification.name}: schema {table.schema} is not {specification.schema}")
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / specification.file_name
-    temporary = path.with_suffix(".parquet.tmp")
+    sink = pa.BufferOutputStream()
     pq.write_table(
         table,
-        temporary,
+        sink,
         compression=COMPRESSION,
         compression_level=COMPRESSION_LEVEL,
         row_group_size=ROW_GROUP_ROWS,
         write_statistics=True,
     )
-    temporary.replace(path)
+    return sink.getvalue().to_pybytes()
+
+
+def write_export(
+    table: pa.Table, destination: ExportsDestination | Path, specification: ExportSpecification
+) -> dict[str, Any]:
+    """Write one export file; return its manifest entry (rows, bytes, sha256, schema)."""
+    data = export_bytes(table, specification)
+    _as_destination(destination).write(specification.file_name, data)
     return {
         "file": specification.file_name,
         "rows": table.num_rows,
-        "bytes": path.stat().st_size,
-        "sha256": file_sha256(path),
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
         "sort_keys": list(specification.sort_keys),
         "schema": [
             {"name": field.name, "type": str(field.type), "nullable": field.nullable}
@@ -410,8 +491,8 @@ def write_export(table: pa.Table, directory: Path, specification: ExportSpecific
     }
 
 
-def write_manifest(directory: Path, entries: Sequence[dict[str, Any]]) -> Path:
-    """Write ``manifest.json`` listing ``entries`` by name (sorted, so the file is deterministic)."""
+def manifest_bytes(entries: Sequence[dict[str, Any]]) -> bytes:
+    """``manifest.json`` listing ``entries`` by name (sorted, so the file is deterministic)."""
     manifest = {
         "schema_version": MANIFEST_SCHEMA_VERSION,
         "files": {
@@ -420,6 +501,10 @@ def write_manifest(directory: Path, entries: Sequence[dict[str, Any]]) -> Path:
         },
         "total_bytes": sum(entry["bytes"] for entry in entries),
     }
-    path = directory / MANIFEST_FILE
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return path
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+
+
+def write_manifest(destination: ExportsDestination | Path, entries: Sequence[dict[str, Any]]) -> Path | str:
+    """Write ``manifest.json``; return its location (a ``Path`` for a local folder)."""
+    location = _as_destination(destination).write(MANIFEST_FILE, manifest_bytes(entries))
+    return Path(location) if isinstance(destination, Path) else location

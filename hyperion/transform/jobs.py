@@ -9,10 +9,11 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pyspark.sql import DataFrame, Observation, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
 
 from hyperion.transform.schemas import PARTITION_COLUMNS, PROCESSED_TABLES
 
@@ -22,19 +23,47 @@ logger = logging.getLogger(__name__)
 DEFAULT_SHUFFLE_PARTITIONS = 8
 
 
-def raw_job_arguments(description: str, default_topic: str, argv: list[str] | None) -> argparse.Namespace:
-    """The arguments of jobs 01-03, which read one raw topic folder and write processed tables."""
+def load_job_parser(description: str, default_topic: str) -> argparse.ArgumentParser:
+    """The parser of jobs 01-03, which read one raw topic folder and write processed tables and rejects."""
     parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--input", required=True, help="raw landing root, e.g. hdfs://localhost:8020/raw")
+    parser.add_argument("--topic", default=default_topic, help="raw folder (topic) name under --input")
     parser.add_argument(
         "--output", required=True, help="processed root, e.g. hdfs://localhost:8020/processed"
     )
     parser.add_argument(
         "--rejects", default=None, help="rejects root (default <output>/../rejects/transform)"
     )
-    parser.add_argument("--topic", default=default_topic, help="raw folder (topic) name under --input")
     parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
-    return parser.parse_args(argv)
+    return parser
+
+
+def export_job_parser(description: str) -> argparse.ArgumentParser:
+    """The parser of job 04, which reads the processed tables and writes the site's exports."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--input", required=True, help="processed root, e.g. hdfs://localhost:8020/processed")
+    parser.add_argument(
+        "--exports",
+        required=True,
+        help="exports folder: a local path, or a URL (hdfs://, s3://) written through Hadoop's file system",
+    )
+    parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
+    return parser
+
+
+# Each job's parser by job name, so that a test can check any rendered command line against the job's own
+# parser without loading a script by path. The scripts build theirs from the same functions.
+JOB_PARSERS: dict[str, Callable[[str], argparse.ArgumentParser]] = {
+    "01_load_films": lambda description: load_job_parser(description, "raw-films"),
+    "02_load_characters": lambda description: load_job_parser(description, "raw-characters"),
+    "03_load_boxoffice": lambda description: load_job_parser(description, "raw-boxoffice"),
+    "04_export_analytics": export_job_parser,
+}
+
+
+def job_parser(job_name: str, description: str = "") -> argparse.ArgumentParser:
+    """The argument parser of the Spark job ``job_name`` (e.g. ``01_load_films``)."""
+    return JOB_PARSERS[job_name](description or f"Spark job {job_name}")
 
 
 def configure_logging() -> None:
@@ -75,10 +104,18 @@ def default_rejects_root(output_root: str) -> str:
     return join_path(parent, "rejects", "transform")
 
 
-def _observed(frame: DataFrame, name: str) -> tuple[DataFrame, Observation]:
-    """``frame`` with a row count that the next action fills in, so counting costs no extra pass."""
-    observation = Observation(name)
-    return frame.observe(observation, F.count(F.lit(1)).alias("rows")), observation
+def written_rows(spark: SparkSession, path: str, schema: StructType | None = None) -> int:
+    """The rows now stored at ``path``: Parquet counted from its footers, JSON Lines (rejects) by lines.
+
+    Counting what was written, not with ``DataFrame.observe``: on Spark 3.5 (EMR 7) with adaptive execution,
+    an empty frame's plan is replaced by an empty relation that drops the observer, and ``Observation.get``
+    then blocks forever on 3.5.5 (later 3.5 releases return ``{}``); Spark 4 reports ``{'rows': 0}``. A job
+    without rejects, the normal case, used to hang or crash there. The explicit schema lets an empty table
+    (no data file at all) count as zero instead of failing schema inference.
+    """
+    if schema is None:
+        return spark.read.text(path).count()
+    return spark.read.schema(schema).parquet(path).count()
 
 
 def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, int]:
@@ -91,7 +128,6 @@ def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, in
     if frame.schema.simpleString() != expected.simpleString():
         raise ValueError(f"{table}: schema {frame.schema.simpleString()} is not {expected.simpleString()}")
     path = join_path(output_root, table)
-    frame, observation = _observed(frame, f"{table}_rows")
     partition_columns = PARTITION_COLUMNS.get(table, [])
     # One file per table (or per partition): the tables are small, and Trino reads fewer footers.
     writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.repartition(1)
@@ -99,7 +135,7 @@ def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, in
     if partition_columns:
         writer = writer.partitionBy(*partition_columns)
     writer.parquet(path)
-    return path, observation.get["rows"]
+    return path, written_rows(frame.sparkSession, path, expected)
 
 
 def write_rejects(frame: DataFrame, rejects_root: str, table: str) -> tuple[str, int]:
@@ -108,10 +144,9 @@ def write_rejects(frame: DataFrame, rejects_root: str, table: str) -> tuple[str,
     Returns the folder and the number of rejects.
     """
     path = join_path(rejects_root, table)
-    frame, observation = _observed(frame, f"{table}_rejects")
     # repartition, not coalesce: coalesce(1) would pull the whole upstream scan into a single task.
     frame.repartition(1).write.mode("overwrite").json(path)
-    return path, observation.get["rows"]
+    return path, written_rows(frame.sparkSession, path)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""deploy/emr/run_proof.py against moto's EMR and S3 server.
+"""The EMR proof run (hyperion.cloud.emr_run, deploy/emr/run_proof.py) against moto's EMR and S3 server.
 
 moto 5.1.11 accepts RunJobFlow's AutoTerminationPolicy but neither stores nor returns it (the
 policy is checked on the generated configuration in tests/unit/test_deploy_plan.py), and its steps
@@ -8,33 +8,27 @@ exactly the path that must still terminate the cluster.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
-from types import ModuleType
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
+
+from hyperion.cloud import emr_run
+from hyperion.cloud.emr import RunLocation
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPOSITORY_ROOT / "deploy" / "emr" / "run_proof.py"
 BUCKET = "hyperion-emr-test"
-PREFIX = "proof/run-1"
+PREFIX = "hyperion-emr-proof/run-1"
 JOB_SCRIPTS = ["01_load_films.py", "02_load_characters.py", "03_load_boxoffice.py", "04_export_analytics.py"]
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("run_proof", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look their module up in sys.modules while the module executes.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -85,17 +79,22 @@ def proof_arguments(repository: Path, raw_dir: Path, log_dir: Path, *extra: str)
     ]
 
 
+def run_arguments(*arguments: str):
+    return emr_run.argument_parser("test").parse_args(list(arguments))
+
+
 def test_run_creates_the_cluster_and_steps_then_terminates_when_steps_time_out(
-    aws_environment, repository, raw_dir, tmp_path, capsys
+    aws_environment, repository, raw_dir, tmp_path
 ):
-    exit_code = load_script().main(
-        proof_arguments(
-            repository, raw_dir, tmp_path / "logs", "--max-wait-minutes", "0", "--poll-seconds", "0"
-        )
+    summary = emr_run.run(
+        run_arguments(
+            *proof_arguments(
+                repository, raw_dir, tmp_path / "logs", "--max-wait-minutes", "0", "--poll-seconds", "0"
+            )
+        ),
+        RunLocation(BUCKET, PREFIX),
     )
 
-    assert exit_code == 1
-    summary = json.loads(capsys.readouterr().out)
     assert summary["outcome"] == "timed out"
     assert summary["cluster_final_state"] == "TERMINATED"
     emr = boto3.client("emr")
@@ -115,19 +114,25 @@ def test_run_creates_the_cluster_and_steps_then_terminates_when_steps_time_out(
         "sample_queries"
     ]
     run_uri = f"s3://{BUCKET}/{PREFIX}/"
+    # What EMR stored is what the job's parser gets: the raw topic folder that was uploaded, and --exports.
     expected_io = [
-        ("raw/raw-films/", "processed/"),
-        ("raw/raw-characters/", "processed/"),
-        ("raw/raw-boxoffice/", "processed/"),
-        ("processed/", "exports/"),
+        ("--topic", "raw/raw-films", "--output", "processed"),
+        ("--topic", "raw/raw-characters", "--output", "processed"),
+        ("--topic", "raw/raw-boxoffice", "--output", "processed"),
+        (None, "processed", "--exports", "exports"),
     ]
-    for step, script, (input_folder, output_folder) in zip(steps[:4], JOB_SCRIPTS, expected_io, strict=True):
+    for step, script, (topic_flag, input_folder, output_flag, output_folder) in zip(
+        steps[:4], JOB_SCRIPTS, expected_io, strict=True
+    ):
         arguments = step["Config"]["Args"]
         assert arguments[0] == "spark-submit"
         assert arguments[arguments.index("--py-files") + 1] == run_uri + "code/hyperion.zip"
         assert run_uri + f"code/spark_jobs/{script}" in arguments
-        assert arguments[arguments.index("--input") + 1] == run_uri + input_folder
-        assert arguments[arguments.index("--output") + 1] == run_uri + output_folder
+        read = arguments[arguments.index("--input") + 1]
+        if topic_flag:
+            read += "/" + arguments[arguments.index(topic_flag) + 1]
+        assert read == run_uri + input_folder
+        assert arguments[arguments.index(output_flag) + 1] == run_uri + output_folder
         assert step["ActionOnFailure"] == "CANCEL_AND_WAIT"
     query_script = steps[4]["Config"]["Args"][-1]
     assert query_script.index("01_films_per_studio.sql") < query_script.index("02_top_films.sql")
@@ -143,10 +148,9 @@ def test_step_logs_are_fetched_into_the_log_folder(aws_environment, repository, 
     """Logs EMR would have pushed are copied, decompressed, under log_dir/<cluster>/."""
     import gzip
 
-    module = load_script()
     emr = boto3.client("emr")
     s3 = boto3.client("s3")
-    location = module.RunLocation(BUCKET, PREFIX)
+    location = RunLocation(BUCKET, PREFIX)
     cluster_id = emr.run_job_flow(
         Name="logs",
         ReleaseLabel="emr-7.9.0",
@@ -165,7 +169,7 @@ def test_step_logs_are_fetched_into_the_log_folder(aws_environment, repository, 
         Body=gzip.compress(b"film_id,title\ntoy-story,Toy Story\n"),
     )
 
-    written = module.fetch_step_logs(
+    written = emr_run.fetch_step_logs(
         s3, location, cluster_id, [step_id], {step_id: "sample_queries"}, tmp_path
     )
 
@@ -206,14 +210,18 @@ def test_interrupt_while_waiting_still_terminates_the_cluster(aws_environment, r
     assert emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["Status"]["State"] == "TERMINATED"
 
 
-def test_dry_run_prints_plan_and_cost_without_calling_aws(repository, raw_dir, tmp_path, monkeypatch, capsys):
+def test_dry_run_prints_plan_and_cost_without_calling_aws(repository, raw_dir, tmp_path):
     # Nothing listens on port 9: any AWS call would fail the run.
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), *proof_arguments(repository, raw_dir, tmp_path / "logs", "--dry-run")],
+        env={**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
-    exit_code = load_script().main(proof_arguments(repository, raw_dir, tmp_path / "logs", "--dry-run"))
-
-    assert exit_code == 0
-    plan = json.loads(capsys.readouterr().out)
+    assert completed.returncode == 0, completed.stderr
+    plan = json.loads(completed.stdout)
     assert plan["cluster"]["Instances"]["InstanceGroups"][1]["InstanceCount"] == 2
     assert len(plan["steps"]) == 5
     assert f"s3://{BUCKET}/{PREFIX}/raw/raw-films/part-0-0-1.jsonl" in plan["uploads"]
@@ -221,3 +229,98 @@ def test_dry_run_prints_plan_and_cost_without_calling_aws(repository, raw_dir, t
     expected_total = 3 * 1.5 * (0.192 + 0.048) + 3 * 64 * 0.10 * 1.5 / 730
     assert plan["cost_expected"].endswith(f"total ${expected_total:.2f}")
     assert not (tmp_path / "logs").exists()
+
+
+# --- the least-privilege policy, enforced by moto's IAM -------------------------------------------------
+
+POLICY_FILE = REPOSITORY_ROOT / "deploy" / "emr" / "iam_policy_proof.json"
+
+
+def policy_for_moto(drop_action: str | None = None) -> str:
+    """deploy/emr/iam_policy_proof.json for this test's bucket, as moto's IAM can evaluate it.
+
+    The S3 statement is kept verbatim: moto checks it against each object's ARN, so the bucket and prefix
+    scoping is enforced. moto authorizes EMR calls against the resource "*" and without request tags, so
+    the EMR statements lose their cluster ARN and tag condition here (both are checked against the plan in
+    tests/unit/test_cloud_emr.py); their actions are enforced.
+    """
+    policy = json.loads(POLICY_FILE.read_text().replace("HYPERION_PROOF_BUCKET", BUCKET))
+    for statement in policy["Statement"]:
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        statement["Action"] = [action for action in actions if action != drop_action]
+        if any(action.startswith("elasticmapreduce:") for action in actions):
+            statement["Resource"] = "*"
+            statement.pop("Condition", None)
+    return json.dumps(policy)
+
+
+@pytest.fixture
+def enforced_policy(aws_environment, moto_endpoint, monkeypatch):
+    """Give the run an IAM user holding only the policy, and make moto enforce IAM from here on."""
+
+    def apply(drop_action: str | None = None) -> None:
+        iam = boto3.client("iam")
+        iam.create_user(UserName="proof-runner")
+        arn = iam.create_policy(PolicyName="proof", PolicyDocument=policy_for_moto(drop_action))["Policy"][
+            "Arn"
+        ]
+        iam.attach_user_policy(UserName="proof-runner", PolicyArn=arn)
+        key = iam.create_access_key(UserName="proof-runner")["AccessKey"]
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        # boto3's default session caches the credentials it resolved first.
+        monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+        set_moto_authentication(moto_endpoint, "0")
+
+    yield apply
+    set_moto_authentication(moto_endpoint, "inf")
+
+
+def set_moto_authentication(endpoint: str, unauthenticated_requests: str) -> None:
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/reset-auth",
+        data=unauthenticated_requests.encode(),
+        method="POST",
+        # Not form data: moto reads the raw body as the count.
+        headers={"Content-Type": "text/plain"},
+    )
+    urllib.request.urlopen(request).close()
+
+
+def test_the_proof_run_needs_no_action_outside_its_policy(enforced_policy, repository, raw_dir, tmp_path):
+    enforced_policy()
+    summary = emr_run.run(
+        run_arguments(
+            *proof_arguments(
+                repository, raw_dir, tmp_path / "logs", "--max-wait-minutes", "0", "--poll-seconds", "0"
+            )
+        ),
+        RunLocation(BUCKET, PREFIX),
+    )
+
+    assert summary["outcome"] == "timed out"
+    assert summary["cluster_final_state"] == "TERMINATED"
+
+
+def test_moto_enforces_the_policy_a_missing_action_is_denied(enforced_policy, repository, raw_dir, tmp_path):
+    """Without TerminateJobFlows the run cannot terminate its cluster: AccessDenied, not a silent pass."""
+    enforced_policy(drop_action="elasticmapreduce:TerminateJobFlows")
+    with pytest.raises(ClientError) as error:
+        emr_run.run(
+            run_arguments(
+                *proof_arguments(
+                    repository, raw_dir, tmp_path / "logs", "--max-wait-minutes", "0", "--poll-seconds", "0"
+                )
+            ),
+            RunLocation(BUCKET, PREFIX),
+        )
+    # moto answers EMR's JSON protocol with a bare 403, so botocore names the error by its status.
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert error.value.operation_name == "TerminateJobFlows"
+
+
+def test_an_upload_outside_the_policys_prefix_is_denied(enforced_policy):
+    enforced_policy()
+    with pytest.raises(ClientError) as error:
+        boto3.client("s3").put_object(Bucket=BUCKET, Key="elsewhere/object", Body=b"x")
+    assert error.value.response["Error"]["Code"] == "AccessDenied"

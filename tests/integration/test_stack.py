@@ -16,8 +16,8 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from hyperion.config import Settings
 from hyperion.runtime import supervisor
 from hyperion.runtime.services import SERVICES, RuntimeLayout, trino_cli_command
+from hyperion.runtime.spark_submit import SubmitOptions, spark_submit_command, submit_environment
 from hyperion.runtime.supervisor import read_record
-from hyperion.transform.submit import SubmitOptions, spark_submit_command, submit_environment
 
 pytestmark = pytest.mark.integration
 

@@ -20,10 +20,7 @@ from typing import Any
 import pytest
 import trino
 from hdfs import InsecureClient
-
-from hyperion.config import REPOSITORY_ROOT, Settings
-from hyperion.runtime.services import trino_cli_command
-from hyperion.transform.envelopes import (
+from support.envelopes import (
     boxoffice_envelopes,
     character_envelopes,
     envelope,
@@ -31,15 +28,13 @@ from hyperion.transform.envelopes import (
     landed_file_name,
     landed_lines,
 )
+
+from hyperion.config import REPOSITORY_ROOT, Settings
+from hyperion.pipeline import JOBS, Locations
+from hyperion.runtime.services import trino_cli_command
+from hyperion.runtime.spark_submit import SubmitOptions, build_package_archive, run_pipeline_job
 from hyperion.transform.exports import EXPORTS
 from hyperion.transform.schemas import PROCESSED_TABLES
-from hyperion.transform.submit import (
-    JOB_SCRIPTS,
-    SubmitOptions,
-    build_package_archive,
-    pipeline_arguments,
-    run_job,
-)
 from hyperion.transform.trino_sql import (
     CREATE_TABLES_FILE,
     QUERIES_DIRECTORY,
@@ -148,12 +143,12 @@ def pipeline(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Itera
         )
         for attempt in (1, 2):
             exports = run.work / f"exports-{attempt}"
-            arguments = pipeline_arguments(
-                f"{settings.hdfs_url}{root}/raw", run.processed_root, exports, run.rejects_root
+            locations = Locations(
+                f"{settings.hdfs_url}{root}/raw", run.processed_root, run.rejects_root, str(exports)
             )
-            for job, script in sorted(JOB_SCRIPTS.items()):
-                log = run.work / f"run-{attempt}-{job}.log"
-                run_job(script, arguments[job], options, log)
+            for job in JOBS:
+                log = run.work / f"run-{attempt}-{job.key}.log"
+                run_pipeline_job(job, locations, options, log)
                 run.logs.append(log)
             # Snapshot through Trino before the next run overwrites the tables.
             run.register_tables()

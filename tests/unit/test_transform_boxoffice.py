@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 from pyspark.testing import assertDataFrameEqual
+from support.envelopes import envelope, landed_lines
 
 from hyperion.transform.boxoffice import (
     build_daily,
@@ -16,7 +17,6 @@ from hyperion.transform.boxoffice import (
     build_weekly,
     split_raw_boxoffice,
 )
-from hyperion.transform.envelopes import envelope, landed_lines
 from hyperion.transform.jobs import build_session
 from hyperion.transform.keys import surrogate_key_value as key
 from hyperion.transform.raw import read_raw

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 from pyspark.testing import assertDataFrameEqual
+from support.envelopes import envelope, landed_lines
 
 from hyperion.transform.characters import (
     build_character_appearances,
@@ -15,7 +16,6 @@ from hyperion.transform.characters import (
     build_talent,
     split_raw_characters,
 )
-from hyperion.transform.envelopes import envelope, landed_lines
 from hyperion.transform.jobs import build_session
 from hyperion.transform.keys import surrogate_key_value as key
 from hyperion.transform.raw import read_raw

@@ -1,27 +1,33 @@
-"""Pure logic for the EMR proof run: cluster configuration, steps, cost, step states, log paths.
+"""The EMR proof run as a pure plan: uploads, cluster configuration, steps, cost, step states, log paths.
 
-The same Spark jobs that run on the local stack run unchanged on EMR; only their ``--input`` and
-``--output`` arguments change to ``s3://`` URIs. ``deploy/emr/run_proof.py`` does the AWS calls.
+The same Spark jobs that run on the local stack run unchanged on EMR: their command lines are rendered
+from :mod:`hyperion.pipeline` with ``s3://`` locations, like the local ones with ``hdfs://``. The query
+step registers the tables with the DDL adapted to the run's processed root.
+:mod:`hyperion.cloud.emr_run` makes the AWS calls; ``deploy/emr/run_proof.py`` is the entrypoint; the
+rehearsal (:mod:`hyperion.cloud.emr_rehearsal`) runs this same plan on this machine against moto's S3.
 
 Layout of one proof run under ``s3://<bucket>/<prefix>/``::
 
     code/hyperion.zip            the hyperion package, for spark-submit --py-files
     code/spark_jobs/NN_*.py      the four jobs
-    code/queries/*.sql           the sample queries, run by the last step with trino-cli
     code/bootstrap_python311.sh  bootstrap action: Python 3.11 for the jobs (EMR 7 defaults to 3.9)
+    code/queries/*.sql           the sample queries; 00_create_tables.sql adapted to processed/ below
     raw/<topic>/...              the raw JSON Lines, as landed in HDFS /raw/<topic>/
     processed/<table>/           written by jobs 01-03
-    exports/                     written by job 04
+    rejects/transform/<table>/   the jobs' rejects (JSON Lines)
+    exports/                     written by job 04 (Parquet + manifest.json)
     logs/                        the cluster's log URI (step logs land in logs/<cluster>/steps/)
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from hyperion.pipeline import JOBS, Locations, SubmitTarget, spark_submit_arguments
+from hyperion.runtime.spark_submit import package_archive_bytes
+from hyperion.transform.trino_sql import CREATE_TABLES_FILE, adapt_sql
 
 DEFAULT_RELEASE_LABEL = "emr-7.9.0"
 INSTANCE_TYPE = "m5.xlarge"
@@ -34,24 +40,9 @@ APPLICATIONS = ("Spark", "Hive", "Trino")
 TRINO_PORT_ON_EMR = 8889
 PYTHON_ON_CLUSTER = "/usr/bin/python3.11"
 
-RAW_TOPICS = ("raw-films", "raw-characters", "raw-boxoffice")
-
-
-@dataclass(frozen=True)
-class SparkJob:
-    """One of the four Spark jobs and where its input comes from (relative to the run prefix)."""
-
-    script: str
-    input_folder: str
-    output_folder: str
-
-
-SPARK_JOBS = (
-    SparkJob("01_load_films.py", "raw/raw-films", "processed"),
-    SparkJob("02_load_characters.py", "raw/raw-characters", "processed"),
-    SparkJob("03_load_boxoffice.py", "raw/raw-boxoffice", "processed"),
-    SparkJob("04_export_analytics.py", "processed", "exports"),
-)
+# Trino's schema for the proof's tables (the DDL's hive.hyperion, adapted).
+SCHEMA = "hyperion"
+BOOTSTRAP_SCRIPT_NAME = "bootstrap_python311.sh"
 
 TERMINAL_STEP_STATES = frozenset({"COMPLETED", "CANCELLED", "FAILED", "INTERRUPTED"})
 FAILED_STEP_STATES = frozenset({"CANCELLED", "FAILED", "INTERRUPTED"})
@@ -73,6 +64,24 @@ class RunLocation:
     def key(self, relative: str) -> str:
         """The object key of a path inside the run."""
         return f"{self.prefix.strip('/')}/{relative.lstrip('/')}"
+
+    @property
+    def locations(self) -> Locations:
+        """The pipeline's locations in this run: raw/, processed/, rejects/transform/, exports/."""
+        return Locations.under(self.uri())
+
+    @property
+    def submit_target(self) -> SubmitTarget:
+        """spark-submit on the primary node, with the code uploaded under code/.
+
+        Client deploy mode keeps the driver's output in the step's own stdout/stderr logs, which are what
+        the proof captures.
+        """
+        return SubmitTarget(
+            command=("spark-submit", "--deploy-mode", "client"),
+            jobs_directory=self.uri("code/spark_jobs/"),
+            py_files=self.uri("code/hyperion.zip"),
+        )
 
 
 def cluster_configuration(
@@ -119,7 +128,7 @@ def cluster_configuration(
         "BootstrapActions": [
             {
                 "Name": "python-3.11",
-                "ScriptBootstrapAction": {"Path": location.uri("code/bootstrap_python311.sh"), "Args": []},
+                "ScriptBootstrapAction": {"Path": location.uri(f"code/{BOOTSTRAP_SCRIPT_NAME}"), "Args": []},
             }
         ],
         "Configurations": [
@@ -145,43 +154,38 @@ def cluster_configuration(
 
 
 def spark_steps(location: RunLocation) -> list[dict[str, Any]]:
-    """The four spark-submit steps, in order, with s3:// code, input and output.
+    """The four spark-submit steps, in order, rendered from the pipeline definition with s3:// locations.
 
-    Client deploy mode keeps the driver's output in the step's own stdout/stderr logs, which
-    are what the proof captures. A failed step cancels the following ones and leaves the cluster
-    up for the script to collect logs and terminate it.
+    A failed step cancels the following ones and leaves the cluster up for the script to collect logs and
+    terminate it.
     """
-    steps = []
-    for job in SPARK_JOBS:
-        steps.append(
-            {
-                "Name": job.script.removesuffix(".py"),
-                "ActionOnFailure": "CANCEL_AND_WAIT",
-                "HadoopJarStep": {
-                    "Jar": "command-runner.jar",
-                    "Args": [
-                        "spark-submit",
-                        "--deploy-mode",
-                        "client",
-                        "--py-files",
-                        location.uri("code/hyperion.zip"),
-                        location.uri(f"code/spark_jobs/{job.script}"),
-                        "--input",
-                        location.uri(job.input_folder + "/"),
-                        "--output",
-                        location.uri(job.output_folder + "/"),
-                    ],
-                },
-            }
-        )
-    return steps
+    return [
+        {
+            "Name": job.name,
+            "ActionOnFailure": "CANCEL_AND_WAIT",
+            "HadoopJarStep": {
+                "Jar": "command-runner.jar",
+                "Args": spark_submit_arguments(job, location.locations, location.submit_target),
+            },
+        }
+        for job in JOBS
+    ]
+
+
+def table_registration_sql(create_tables_text: str, processed_root: str, schema: str = SCHEMA) -> str:
+    """The DDL that registers the processed tables over ``processed_root`` in Trino's ``schema``.
+
+    The one place the EMR plan (and its rehearsal) turns ``queries/00_create_tables.sql`` into its own DDL.
+    """
+    return adapt_sql(create_tables_text, processed_root, schema)
 
 
 def query_step(location: RunLocation, query_names: list[str]) -> dict[str, Any]:
     """A step that copies queries/*.sql to the primary node and runs each with trino-cli.
 
-    Files run in name order; each result is printed as CSV with a header line naming the file,
-    so the step's stdout log is the query output to capture.
+    Files run in name order (00_create_tables.sql, uploaded adapted to the run's processed root, first);
+    each result is printed as CSV with a header line naming the file, so the step's stdout log is the
+    query output to capture.
     """
     if not query_names:
         raise ValueError("no queries to run")
@@ -227,22 +231,50 @@ def step_log_keys(location: RunLocation, cluster_id: str, step_id: str) -> dict[
     return {name: f"{base}{name}.gz" for name in ("stdout", "stderr", "controller")}
 
 
-def build_package_zip(package_dir: Path) -> bytes:
-    """Zip the hyperion package for --py-files, deterministically (fixed timestamps, sorted).
+@dataclass(frozen=True)
+class Upload:
+    """One object to put before the cluster starts: a local file or in-memory bytes."""
 
-    Only .py files go in: bytecode caches are platform- and version-specific.
+    key: str
+    source: Path | None = None
+    body: bytes | None = None
+
+
+def plan_uploads(
+    location: RunLocation, repository_root: Path, raw_dir: Path, bootstrap_script: Path
+) -> tuple[list[Upload], list[str]]:
+    """Everything the run uploads, and the query file names. Fails early on a missing file.
+
+    The DDL goes up adapted to the run's processed root; the other queries as they are.
     """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(package_dir.rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            arcname = (Path(package_dir.name) / path.relative_to(package_dir)).as_posix()
-            info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
-    return buffer.getvalue()
+    uploads = [
+        Upload(location.key("code/hyperion.zip"), body=package_archive_bytes(repository_root / "hyperion")),
+        Upload(location.key(f"code/{BOOTSTRAP_SCRIPT_NAME}"), source=bootstrap_script),
+    ]
+    for job in JOBS:
+        path = repository_root / "spark_jobs" / job.script
+        if not path.is_file():
+            raise FileNotFoundError(f"missing Spark job {path}")
+        uploads.append(Upload(location.key(f"code/spark_jobs/{job.script}"), source=path))
+    query_paths = sorted((repository_root / "queries").glob("*.sql"))
+    if not query_paths:
+        raise FileNotFoundError(f"no queries in {repository_root / 'queries'}")
+    for path in query_paths:
+        key = location.key(f"code/queries/{path.name}")
+        if path.name == CREATE_TABLES_FILE:
+            ddl = table_registration_sql(path.read_text(), location.locations.processed)
+            uploads.append(Upload(key, body=ddl.encode()))
+        else:
+            uploads.append(Upload(key, source=path))
+    raw_files = sorted(path for path in raw_dir.rglob("*") if path.is_file())
+    if not raw_files:
+        raise FileNotFoundError(f"no raw data in {raw_dir}")
+    raw_root = location.locations.raw.removeprefix(location.uri())
+    uploads += [
+        Upload(location.key(f"{raw_root}/{path.relative_to(raw_dir).as_posix()}"), source=path)
+        for path in raw_files
+    ]
+    return uploads, [path.name for path in query_paths]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Raw envelopes built from the bundled ``data/``, in the landing format the consumers write.
+"""Test fixture: raw envelopes built from the bundled ``data/``, in the landing format the consumers write.
 
 The ingest producers send these same envelopes through Kafka (built by the same
 ``hyperion.ingest.envelope.build_envelope``); this module builds them directly so the
@@ -87,3 +87,34 @@ def boxoffice_envelopes(
             ],
         }
         yield envelope(payload, "generator:hyperion.boxoffice", f"{film_id}/{day}", run_id)
+
+
+def land_raw_folder(
+    raw_directory: Path,
+    data_directory: Path,
+    boxoffice_film_ids: list[str],
+    malformed_film_line: bool = True,
+) -> dict[str, int]:
+    """A raw landing folder on local disk, as the consumers write HDFS ``/raw``: ``<topic>/part-*.jsonl``.
+
+    Films and characters cover the whole catalog; box office covers ``boxoffice_film_ids`` (seed 42). With
+    ``malformed_film_line``, ``raw-films`` gets one line that is not JSON, so job 01 has a reject while
+    jobs 02 and 03 have none (an empty rejects frame). Returns the landed line count per topic.
+    """
+    landed = {}
+    topics = {
+        "raw-films": list(film_envelopes(data_directory, "run-films")),
+        "raw-characters": list(character_envelopes(data_directory, "run-characters")),
+        "raw-boxoffice": list(
+            boxoffice_envelopes(data_directory, seed=42, film_ids=boxoffice_film_ids, run_id="run-box")
+        ),
+    }
+    for topic, envelopes in topics.items():
+        folder = raw_directory / topic
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = list(landed_lines(envelopes))
+        if topic == "raw-films" and malformed_film_line:
+            lines.append('{"this line": "is cut off\n')
+        (folder / landed_file_name(0, 0, len(lines) - 1)).write_text("".join(lines))
+        landed[topic] = len(lines)
+    return landed

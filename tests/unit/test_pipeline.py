@@ -1,0 +1,120 @@
+"""One pipeline definition: every rendered command line (local, EMR, Compose) parses with its job's parser.
+
+The jobs' arguments were once written out three times (the local spark-submit, the EMR steps and the
+Compose commands in the docs) and drifted apart: EMR passed a topic folder where the job adds the topic
+again, and ``--output`` where job 04 needs ``--exports``. Here each rendering goes through the job's own
+argparse parser (hyperion.transform.jobs), and the parsed values must point at the run's locations.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from hyperion import pipeline
+from hyperion.cloud import emr
+from hyperion.pipeline import JOBS, Locations, join_location
+from hyperion.runtime.spark_submit import SubmitOptions, package_archive_bytes, pipeline_command
+from hyperion.transform import jobs
+
+LOCAL = Locations(
+    raw="hdfs://localhost:8020/raw",
+    processed="hdfs://localhost:8020/processed",
+    rejects="hdfs://localhost:8020/rejects/transform",
+    exports="/tmp/exports",
+)
+EMR_LOCATION = emr.RunLocation("proof-bucket", "runs/1")
+
+
+def job_arguments(job: pipeline.Job, command: list[str]) -> list[str]:
+    """What follows the job's script in a rendered command line (the script must appear exactly once)."""
+    positions = [index for index, argument in enumerate(command) if argument.endswith("/" + job.script)]
+    assert len(positions) == 1, command
+    return command[positions[0] + 1 :]
+
+
+def renderings() -> list[tuple[str, pipeline.Job, list[str], Locations]]:
+    local_options = SubmitOptions(master="spark://localhost:7077", py_files=Path("/tmp/hyperion.zip"))
+    rendered = [("local", job, pipeline_command(job, LOCAL, local_options), LOCAL) for job in JOBS]
+    rendered += [
+        ("emr", job, step["HadoopJarStep"]["Args"], EMR_LOCATION.locations)
+        for job, step in zip(JOBS, emr.spark_steps(EMR_LOCATION), strict=True)
+    ]
+    rendered += [
+        ("docker", job, command, pipeline.DOCKER_LOCATIONS)
+        for job, command in zip(JOBS, pipeline.docker_compose_commands(), strict=True)
+    ]
+    return rendered
+
+
+@pytest.mark.parametrize(
+    ("runtime", "job", "command", "locations"),
+    renderings(),
+    ids=[f"{runtime}-{job.key}" for runtime, job, _, _ in renderings()],
+)
+def test_every_rendered_command_parses_with_the_jobs_own_parser(runtime, job, command, locations):
+    parsed = jobs.job_parser(job.name).parse_args(job_arguments(job, command))
+
+    if job.topic is not None:
+        assert join_location(parsed.input, parsed.topic) == join_location(locations.raw, job.topic)
+        assert parsed.output == locations.processed
+        assert parsed.rejects == locations.rejects
+    else:
+        assert parsed.input == locations.processed
+        assert parsed.exports == locations.exports
+
+
+def test_an_argument_the_job_does_not_know_is_refused():
+    """The check above can fail: the old EMR export step (--output) exits with argparse's code 2."""
+    with pytest.raises(SystemExit) as exit_info:
+        jobs.job_parser("04_export_analytics").parse_args(
+            ["--input", "s3://b/processed", "--output", "s3://b/x"]
+        )
+    assert exit_info.value.code == 2
+
+
+def test_every_job_has_a_parser_and_a_script():
+    assert [job.name for job in JOBS] == list(jobs.JOB_PARSERS)
+    for job in JOBS:
+        assert (Path(pipeline.__file__).parents[1] / "spark_jobs" / job.script).is_file()
+
+
+def test_each_job_reads_only_what_an_earlier_job_wrote_or_the_raw_landing():
+    written = {("raw", job.topic) for job in JOBS if job.topic}
+    for job in JOBS:
+        assert set(job.reads) <= written, job.name
+        written |= set(job.writes)
+
+
+def test_locations_under_one_root():
+    locations = Locations.under("s3://bucket/run/")
+    assert locations == Locations(
+        "s3://bucket/run/raw",
+        "s3://bucket/run/processed",
+        "s3://bucket/run/rejects/transform",
+        "s3://bucket/run/exports",
+    )
+    assert JOBS[1].input_paths(locations) == [
+        "s3://bucket/run/raw/raw-characters",
+        "s3://bucket/run/processed/films",
+    ]
+
+
+def test_select_jobs_keeps_pipeline_order_and_refuses_unknown_keys():
+    assert [job.key for job in pipeline.select_jobs(["04", "01"])] == ["01", "04"]
+    with pytest.raises(ValueError, match="05"):
+        pipeline.select_jobs(["05"])
+
+
+def test_package_archive_is_deterministic_and_holds_only_sources(tmp_path):
+    package = tmp_path / "hyperion"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "deploy.py").write_text("X = 1\n")
+    (package / "__pycache__" / "deploy.cpython-311.pyc").write_bytes(b"\x00")
+    first = package_archive_bytes(package)
+    assert first == package_archive_bytes(package)
+    assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["hyperion/__init__.py", "hyperion/deploy.py"]
