@@ -7,12 +7,18 @@ SHELL := /bin/bash
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-# docker when an engine answers, local otherwise; override with RUNTIME=local or RUNTIME=docker.
-RUNTIME ?= $(shell scripts/detect_runtime.sh)
+# docker when an engine answers and Compose v2 is installed, local otherwise (the script says why on
+# stderr); override with RUNTIME=local or RUNTIME=docker. Evaluated once per make.
+ifndef RUNTIME
+RUNTIME := $(shell scripts/detect_runtime.sh)
+endif
+# The pipeline's settings follow the runtime (hyperion/config.py docker_defaults); the test targets keep
+# their own settings. HYPERION_PUBLISH_ADDRESS (default 127.0.0.1) is where the Docker stack publishes.
+topics hdfs-init produce consume ingest transform queries pipeline demo: export HYPERION_RUNTIME = $(RUNTIME)
 
 .PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data \
         topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
-        deploy deploy-dry-run bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
+        deploy deploy-dry-run docker-tools images trino bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -25,14 +31,16 @@ fetch: install ## download the local runtime's artifacts from Maven Central into
 
 up: install ## start the stack (RUNTIME=docker|local) and wait until every service is healthy
 ifeq ($(RUNTIME),docker)
-	docker compose up -d --wait
+	@scripts/00_docker_tools.sh
+	@$(PYTHON) scripts/stack.py fetch
+	@$(PYTHON) scripts/docker_stack.py up
 else
 	@$(PYTHON) scripts/stack.py up
 endif
 
-down: ## stop what `make up` started
+down: ## stop what `make up` started (RUNTIME=docker VOLUMES=1 also drops the Docker data volumes)
 ifeq ($(RUNTIME),docker)
-	docker compose down
+	@$(PYTHON) scripts/docker_stack.py down $(if $(VOLUMES),--volumes)
 else
 	@$(PYTHON) scripts/stack.py down
 endif
@@ -56,6 +64,15 @@ demo: install validate-data up ## install, start the stack, run the whole pipeli
 	@$(MAKE) --no-print-directory status RUNTIME=$(RUNTIME)
 	@$(MAKE) --no-print-directory pipeline web
 	@$(MAKE) --no-print-directory serve
+
+docker-tools: ## install docker.io, start dockerd, build Compose v2 and make the base image (idempotent)
+	@scripts/00_docker_tools.sh
+
+images: install docker-tools fetch ## build the Docker runtime's missing images (ALL=1: rebuild every one)
+	@$(PYTHON) scripts/docker_stack.py images $(if $(ALL),--all)
+
+trino: install ## the Trino CLI against the running stack (FILE=queries/x.sql runs a file)
+	@scripts/trino $(FILE)
 
 validate-data: install ## check data/ against its schemas, references and coverage targets
 	@$(PYTHON) scripts/validate_data.py --coverage
@@ -96,7 +113,7 @@ test-web: install ## the site's vitest and Chromium suites on the current build 
 lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
-	@$(VENV)/bin/shellcheck scripts/*.sh .ci/run $$(find deploy docker -name '*.sh')
+	@$(VENV)/bin/shellcheck scripts/*.sh scripts/trino .ci/run $$(find deploy docker -name '*.sh')
 	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 test: install lint validate-data ## every test; starts the local stack for the integration tests if none runs

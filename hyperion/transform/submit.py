@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hyperion.config import REPOSITORY_ROOT
+from hyperion.config import REPOSITORY_ROOT, get_settings
 from hyperion.runtime.java import find_java
 from hyperion.runtime.services import pyspark_home
 
@@ -103,6 +103,30 @@ def submit_environment() -> dict[str, str]:
     return environment
 
 
+def runtime_submit_command(
+    job: Path, job_arguments: Sequence[str], options: SubmitOptions
+) -> tuple[list[str], dict[str, str] | None]:
+    """The command and environment of one job on the configured runtime (HYPERION_RUNTIME).
+
+    With the Docker runtime the driver runs inside the Compose network, so that executors reach it and
+    it has their Python; hyperion.runtime.docker renders that command.
+    """
+    if get_settings().runtime == "docker":
+        from hyperion.runtime import docker
+
+        command = docker.spark_submit_command(
+            job,
+            job_arguments,
+            options.master,
+            py_files=options.py_files,
+            executor_memory=options.executor_memory,
+            driver_memory=options.driver_memory,
+            cores_max=options.cores_max,
+        )
+        return command, None
+    return spark_submit_command(job, job_arguments, options), submit_environment()
+
+
 def run_job(
     job: Path, job_arguments: Sequence[str], options: SubmitOptions, log_file: Path | None = None
 ) -> float:
@@ -111,17 +135,17 @@ def run_job(
     The job's output goes to ``log_file`` when given (its summary line is also logged here), otherwise to
     this process's stderr.
     """
-    command = spark_submit_command(job, job_arguments, options)
+    command, environment = runtime_submit_command(job, job_arguments, options)
     logger.info("submitting %s", " ".join(command))
     started = time.perf_counter()
     if log_file is None:
-        completed = subprocess.run(command, env=submit_environment(), check=False)
+        completed = subprocess.run(command, env=environment, check=False)
         output = ""
     else:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         with log_file.open("w") as log:
             completed = subprocess.run(
-                command, env=submit_environment(), stdout=log, stderr=subprocess.STDOUT, check=False
+                command, env=environment, stdout=log, stderr=subprocess.STDOUT, check=False
             )
         output = log_file.read_text(errors="replace")
         for line in output.splitlines():
