@@ -141,13 +141,13 @@ def trino(address: str) -> tuple[bool, str]:
 
 
 CHECKS: dict[str, tuple[Callable[[str], tuple[bool, str]], str]] = {
-    "kafka": (kafka_api_versions, "localhost:29092"),
-    "namenode": (namenode, "localhost:9870"),
-    "datanode": (datanode, "localhost:9864"),
-    "spark-master": (spark_master, "localhost:8090"),
+    "kafka": (kafka_api_versions, "127.0.0.1:29092"),
+    "namenode": (namenode, "127.0.0.1:9870"),
+    "datanode": (datanode, "127.0.0.1:9864"),
+    "spark-master": (spark_master, "127.0.0.1:8090"),
     "spark-worker": (spark_worker, "spark-master:8090"),
-    "hive-metastore": (hive_metastore, "localhost:9083"),
-    "trino": (trino, "localhost:8080"),
+    "hive-metastore": (hive_metastore, "127.0.0.1:9083"),
+    "trino": (trino, "127.0.0.1:8080"),
 }
 
 

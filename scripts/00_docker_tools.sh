@@ -60,6 +60,11 @@ if ! docker image inspect "${base_image}" >/dev/null 2>&1; then
             root_directory="$(mktemp -d)"
             as_root debootstrap --variant=minbase bookworm "${root_directory}" http://deb.debian.org/debian >&2
             as_root rm -rf "${root_directory}"/var/cache/apt/archives/*.deb "${root_directory}"/var/lib/apt/lists/*
+            # As in Docker Hub's image: point releases, updates and security fixes (plain http works in builds).
+            printf 'deb http://deb.debian.org/debian %s main\n' bookworm bookworm-updates \
+                | as_root tee "${root_directory}/etc/apt/sources.list" >/dev/null
+            echo 'deb http://deb.debian.org/debian-security bookworm-security main' \
+                | as_root tee -a "${root_directory}/etc/apt/sources.list" >/dev/null
             as_root tar -C "${root_directory}" -cf "${tarball}.partial" .
             as_root rm -rf "${root_directory}"
             mv "${tarball}.partial" "${tarball}"

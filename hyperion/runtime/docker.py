@@ -310,11 +310,8 @@ def build_images(settings: Settings, only_missing: bool = True) -> list[Image]:
     for image in wanted:
         context = stage_build_context(image, settings, root)
         logger.info("building %s from %s", image.tag, context)
-        completed = subprocess.run(
-            ["docker", "build", "--tag", image.tag, str(context)],
-            env={**os.environ, "DOCKER_BUILDKIT": "1"},
-            check=False,
-        )
+        # Compose builds through the engine's own BuildKit, so no buildx plugin is needed.
+        completed = subprocess.run(compose_command("build", image.service), check=False)
         if completed.returncode != 0:
             raise DockerRuntimeError(f"building {image.tag} failed (exit {completed.returncode}); see above")
     return wanted
