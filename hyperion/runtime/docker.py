@@ -40,8 +40,9 @@ CONF_DIRECTORY = REPOSITORY_ROOT / "conf"
 BASE_IMAGE = "debian:bookworm-slim"
 # The metastore's JDBC driver: Maven Central, fetched on the host like every other jar.
 POSTGRESQL_JDBC = ("org.postgresql", "postgresql", "42.7.7")
-# The Python packages of the Spark image, at the versions pyproject.toml pins for the host.
-SPARK_IMAGE_PACKAGES = ("pyspark", "pyarrow", "kafka-python", "hdfs")
+# The Python packages of the Spark image (Spark jobs, and the init services that run scripts 01 and 02),
+# at the versions pyproject.toml pins for the host.
+SPARK_IMAGE_PACKAGES = ("pyspark", "pyarrow", "kafka-python", "hdfs", "jsonschema")
 # Where the Spark image's Python lives (docker/spark/Dockerfile).
 CONTAINER_PYTHON = "/opt/venv/bin/python3"
 
@@ -274,16 +275,12 @@ def build_contexts_root(settings: Settings) -> Path:
 
 
 def compose_command(*arguments: str) -> list[str]:
-    """``docker compose`` on this repository's Compose file, whatever the current directory."""
-    return [
-        "docker",
-        "compose",
-        "--project-directory",
-        str(REPOSITORY_ROOT),
-        "--file",
-        str(COMPOSE_FILE),
-        *arguments,
-    ]
+    """``docker compose`` on this repository's Compose file, whatever the current directory.
+
+    A COMPOSE_FILE in the environment (Compose's own variable, for example with an override file) wins.
+    """
+    files = [] if os.environ.get("COMPOSE_FILE") else ["--file", str(COMPOSE_FILE)]
+    return ["docker", "compose", "--project-directory", str(REPOSITORY_ROOT), *files, *arguments]
 
 
 def image_exists(tag: str) -> bool:
