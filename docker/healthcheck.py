@@ -120,6 +120,10 @@ def hive_metastore(address: str) -> tuple[bool, str]:
         (version,) = struct.unpack(">I", receive_exactly(connection, 4))
         (name_length,) = struct.unpack(">i", receive_exactly(connection, 4))
         name = receive_exactly(connection, name_length).decode()
+        # Read the reply to its end and close politely: a reset connection is logged by the metastore.
+        connection.shutdown(socket.SHUT_WR)
+        while connection.recv(65536):
+            pass
     message_type = version & 0xFF
     # 2 is REPLY; 3 is an application EXCEPTION (for example, no database connection).
     if message_type != 2 or name != "get_all_databases":

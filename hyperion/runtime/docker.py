@@ -38,7 +38,9 @@ DOCKER_DIRECTORY = REPOSITORY_ROOT / "docker"
 COMPOSE_FILE = REPOSITORY_ROOT / "docker-compose.yml"
 CONF_DIRECTORY = REPOSITORY_ROOT / "conf"
 BASE_IMAGE = "debian:bookworm-slim"
-# The metastore's JDBC driver: Maven Central, fetched on the host like every other jar.
+# The PostgreSQL JDBC driver (Maven Central, fetched on the host like every other jar) stays in the
+# metastore image, so moving its database from Derby to PostgreSQL is a configuration change
+# (docs/docker-runtime.md, "Not done").
 POSTGRESQL_JDBC = ("org.postgresql", "postgresql", "42.7.7")
 # The Python packages of the Spark image (Spark jobs, and the init services that run scripts 01 and 02),
 # at the versions pyproject.toml pins for the host.
@@ -83,7 +85,6 @@ def images() -> tuple[Image, ...]:
             f"hyperion-hive-metastore:{COMPONENTS['hive-metastore'].version}",
             "hive-metastore",
         ),
-        Image("hive-metastore-db", "hyperion-postgresql:15", "postgresql"),
         Image("spark-master", f"hyperion-spark:{pyspark}-python3.11", "spark"),
         Image("trino", f"hyperion-trino:{COMPONENTS['trino'].version}", "trino"),
     )
@@ -230,8 +231,7 @@ def stage_build_context(image: Image, settings: Settings, root: Path) -> Path:
     shutil.rmtree(context, ignore_errors=True)
     for path in (DOCKER_DIRECTORY / image.folder).iterdir():
         _place(path, context / path.name)
-    if image.folder != "postgresql":
-        _place(DOCKER_DIRECTORY / "healthcheck.py", context / "healthcheck.py")
+    _place(DOCKER_DIRECTORY / "healthcheck.py", context / "healthcheck.py")
     cache = Path(settings.cache_directory)
     log_file = Path(settings.runtime_directory) / "logs" / "fetch.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)

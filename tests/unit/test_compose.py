@@ -41,7 +41,7 @@ PUBLISH = "${HYPERION_PUBLISH_ADDRESS:-127.0.0.1}"
 INTERNAL_ONLY_PORTS = {("kafka", "controller")}
 ONE_SHOT_SERVICES = {"kafka-init", "hdfs-init", "spark-submit"}
 # The stack's memory target (docs/benchmarks.md): the daemons' heaps, one job's executor (the pipeline
-# runs one job at a time) and Postgres within 6 GB; docs/benchmarks.md has the measured figure.
+# runs one job at a time) within 6 GB; docs/benchmarks.md has the measured figure.
 MEMORY_BUDGET_MEGABYTES = 6 * 1024
 
 
@@ -166,9 +166,6 @@ def test_every_long_running_service_asks_itself_for_real_work(services: dict[str
     checks = load_healthcheck().CHECKS
     for name in set(services) - ONE_SHOT_SERVICES:
         test = services[name]["healthcheck"]["test"]
-        if name == "hive-metastore-db":
-            assert test[:2] == ["CMD", "psql"] and "select 1" in test
-            continue
         assert test[:3] == ["CMD", "python3", "/opt/hyperion/healthcheck.py"], name
         assert test[3] == name and name in checks
 
@@ -215,7 +212,6 @@ def test_ports_are_published_on_the_publish_address_with_their_own_number(servic
             assert host_port == container_port, f"{name}: {entry}"
             published.add((name, int(host_port)))
     assert published == expected
-    assert "ports" not in services["hive-metastore-db"]
 
 
 def test_services_listen_on_their_container_interfaces_explicitly(services: dict[str, dict]) -> None:
@@ -313,7 +309,6 @@ def test_heaps_fit_the_memory_target(services: dict[str, dict]) -> None:
         + megabytes(re.search(r"-Xmx(\d+[mg])", metastore_script).group(1))
         + megabytes(re.search(r"-Xmx(\d+[MmGg])", jvm_config).group(1))
         + megabytes(SubmitOptions(master="spark://spark-master:7077").executor_memory)
-        + 256  # PostgreSQL with 128 MB of shared buffers
     )
     assert total <= MEMORY_BUDGET_MEGABYTES
 
