@@ -7,12 +7,18 @@ SHELL := /bin/bash
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-# docker when an engine answers, local otherwise; override with RUNTIME=local or RUNTIME=docker.
-RUNTIME ?= $(shell scripts/detect_runtime.sh)
+# docker when an engine answers and Compose v2 is installed, local otherwise (the script says why on
+# stderr); override with RUNTIME=local or RUNTIME=docker. Evaluated once per make.
+ifndef RUNTIME
+RUNTIME := $(shell scripts/detect_runtime.sh)
+endif
+# The pipeline's settings follow the runtime (hyperion/config.py docker_defaults); the test targets keep
+# their own settings. HYPERION_PUBLISH_ADDRESS (default 127.0.0.1) is where the Docker stack publishes.
+topics hdfs-init produce consume ingest transform queries pipeline demo: export HYPERION_RUNTIME = $(RUNTIME)
 
-.PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data crosscheck-credits \
+.PHONY: help install fetch up down status logs demo test test-docker test-unit test-integration lint validate-data crosscheck-credits \
         topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
-        deploy deploy-dry-run test-deploy-function rehearse-emr spark35-venv \
+        deploy deploy-dry-run test-deploy-function rehearse-emr spark35-venv docker-tools images trino \
         bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
 help: ## list the targets
@@ -26,14 +32,16 @@ fetch: install ## download the local runtime's artifacts from Maven Central into
 
 up: install ## start the stack (RUNTIME=docker|local) and wait until every service is healthy
 ifeq ($(RUNTIME),docker)
-	docker compose up -d --wait
+	@scripts/00_docker_tools.sh
+	@$(PYTHON) scripts/stack.py fetch
+	@$(PYTHON) scripts/docker_stack.py up
 else
 	@$(PYTHON) scripts/stack.py up
 endif
 
-down: ## stop what `make up` started
+down: ## stop what `make up` started (RUNTIME=docker VOLUMES=1 also drops the Docker data volumes)
 ifeq ($(RUNTIME),docker)
-	docker compose down
+	@$(PYTHON) scripts/docker_stack.py down $(if $(VOLUMES),--volumes)
 else
 	@$(PYTHON) scripts/stack.py down
 endif
@@ -57,6 +65,15 @@ demo: install validate-data up ## install, start the stack, run the whole pipeli
 	@$(MAKE) --no-print-directory status RUNTIME=$(RUNTIME)
 	@$(MAKE) --no-print-directory pipeline web
 	@$(MAKE) --no-print-directory serve
+
+docker-tools: ## install docker.io, start dockerd, build Compose v2 and make the base image (idempotent)
+	@scripts/00_docker_tools.sh
+
+images: install docker-tools fetch ## build the Docker runtime's missing images (ALL=1: rebuild every one)
+	@$(PYTHON) scripts/docker_stack.py images $(if $(ALL),--all)
+
+trino: install ## the Trino CLI against the running stack (FILE=queries/x.sql runs a file)
+	@scripts/trino $(FILE)
 
 validate-data: install ## check data/ against its schemas, references and coverage targets
 	@$(PYTHON) scripts/validate_data.py --coverage
@@ -101,11 +118,14 @@ test-web: install ## the site's vitest and Chromium suites on the current build 
 lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
-	@$(VENV)/bin/shellcheck scripts/*.sh .ci/run $$(find deploy docker -name '*.sh')
+	@$(VENV)/bin/shellcheck scripts/*.sh scripts/trino .ci/run $$(find deploy docker -name '*.sh')
 	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-test: install lint validate-data ## every test; starts the local stack for the integration tests if none runs
-	@$(PYTHON) -m pytest tests
+test: install lint validate-data ## every test but the Docker e2e; starts the local stack for the integration tests if none runs
+	@$(PYTHON) -m pytest tests -m "not docker"
+
+test-docker: install docker-tools ## the Docker runtime's e2e: images, compose up on 127.0.0.2, the whole pipeline, down -v
+	@$(PYTHON) -m pytest tests -m docker
 
 test-unit: install ## tests that need no services
 	@$(PYTHON) -m pytest tests -m "not integration and not e2e"

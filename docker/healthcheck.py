@@ -1,119 +1,172 @@
-"""Health checks for the Docker runtime's HDFS and Spark containers.
+"""Health checks of the Docker runtime: each asks its service for a piece of real work.
 
-Purpose: tell Docker whether a service is ready for work, not merely running. The NameNode is healthy
-once it has left safe mode; the DataNode once the NameNode counts a live DataNode; the Spark master
-once it reports ALIVE; the Spark worker once the master lists an alive worker.
+Purpose: tell Docker (and so ``depends_on: service_healthy`` and ``docker compose up --wait``) that a
+service can serve, not merely that its process runs or its port is open:
 
-Inputs: the service kind and the base URL of the web endpoint to ask (the NameNode's or the Spark
-master's). Output: exit status 0 when healthy, 1 otherwise, with the reason on stderr.
+- kafka: the broker answers an ApiVersions request on its internal listener;
+- namenode: active and out of safe mode;
+- datanode: the DataNode's own web server answers and the DataNode says it is registered with the
+  NameNode (both are needed before a WebHDFS write can be redirected to it);
+- spark-master: ALIVE; spark-worker: the master lists this worker as ALIVE;
+- hive-metastore: a Thrift ``get_all_databases`` call returns a reply;
+- trino: a ``SELECT 1`` runs to FINISHED.
+
+Inputs: the service kind and, optionally, the address to ask. Output: exit status 0 when healthy, 1
+otherwise, with the reason on stderr. Standard library only: it runs on each image's bookworm python3.
 
 Run (as docker-compose.yml does):
-    python3 /opt/hyperion/healthcheck.py namenode --url http://localhost:9870
-
-Standard library only, and Python 3.7 syntax, because it runs with whatever python3 the apache/hadoop
-image ships.
+    python3 /opt/hyperion/healthcheck.py namenode
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
+import socket
+import struct
 import sys
-import urllib.error
 import urllib.request
+from collections.abc import Callable
 
-logger = logging.getLogger(__name__)
-
-NAMENODE_INFO_PATH = "/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo"
-NAMESYSTEM_STATE_PATH = "/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState"
-SPARK_MASTER_STATE_PATH = "/json/"
-REQUEST_TIMEOUT_SECONDS = 5.0
+TIMEOUT_SECONDS = 5.0
 
 
-def _single_jmx_bean(document: dict) -> dict:
-    beans = document.get("beans") or []
+def fetch_json(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> dict:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - in-network
+        return json.load(response)
+
+
+def jmx_bean(base_url: str, query: str) -> dict:
+    beans = fetch_json(f"{base_url}/jmx?qry={query}").get("beans") or []
     if len(beans) != 1:
-        raise ValueError(f"expected one JMX bean, got {len(beans)}")
+        raise ValueError(f"expected one JMX bean for {query}, got {len(beans)}")
     return beans[0]
 
 
-def namenode_health(namenode_info: dict) -> tuple[bool, str]:
-    """Healthy when the NameNode is out of safe mode (its ``Safemode`` text is empty)."""
-    safe_mode = _single_jmx_bean(namenode_info).get("Safemode")
-    if safe_mode is None:
-        return False, "the NameNodeInfo bean has no Safemode attribute"
+def receive_exactly(connection: socket.socket, size: int) -> bytes:
+    chunks = b""
+    while len(chunks) < size:
+        chunk = connection.recv(size - len(chunks))
+        if not chunk:
+            raise ConnectionError("connection closed mid-response")
+        chunks += chunk
+    return chunks
+
+
+def kafka_api_versions(address: str) -> tuple[bool, str]:
+    """ApiVersions v0 (request header v1): error code 0 means the broker serves requests."""
+    host, port = address.rsplit(":", 1)
+    client_id = b"hyperion-health"
+    body = struct.pack(">hhih", 18, 0, 1, len(client_id)) + client_id
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT_SECONDS) as connection:
+        connection.sendall(struct.pack(">i", len(body)) + body)
+        (size,) = struct.unpack(">i", receive_exactly(connection, 4))
+        response = receive_exactly(connection, size)
+    correlation_id, error_code = struct.unpack(">ih", response[:6])
+    if correlation_id != 1 or error_code != 0:
+        return False, f"ApiVersions answered error {error_code}"
+    return True, "the broker answers ApiVersions"
+
+
+def namenode(address: str) -> tuple[bool, str]:
+    base = f"http://{address}"
+    state = jmx_bean(base, "Hadoop:service=NameNode,name=NameNodeStatus").get("State")
+    safe_mode = jmx_bean(base, "Hadoop:service=NameNode,name=NameNodeInfo").get("Safemode")
+    if state != "active":
+        return False, f"NameNode state {state}"
     if safe_mode:
-        return False, f"the NameNode is in safe mode: {safe_mode}"
-    return True, "the NameNode is out of safe mode"
+        return False, f"NameNode in safe mode: {safe_mode}"
+    return True, "NameNode active, out of safe mode"
 
 
-def datanode_health(namesystem_state: dict) -> tuple[bool, str]:
-    """Healthy when the NameNode counts at least one live DataNode."""
-    live_datanodes = _single_jmx_bean(namesystem_state).get("NumLiveDataNodes")
-    if not isinstance(live_datanodes, int):
-        return False, "the FSNamesystemState bean has no NumLiveDataNodes count"
-    if live_datanodes < 1:
-        return False, "the NameNode counts no live DataNode"
-    return True, f"the NameNode counts {live_datanodes} live DataNode(s)"
+def datanode(address: str) -> tuple[bool, str]:
+    info = jmx_bean(f"http://{address}", "Hadoop:service=DataNode,name=DataNodeInfo")
+    actors = json.loads(info.get("BPServiceActorInfo") or "[]")
+    running = [actor for actor in actors if actor.get("ActorState") == "RUNNING"]
+    if not running:
+        return False, f"DataNode not registered with a NameNode: {actors}"
+    return True, f"DataNode registered with {running[0].get('NamenodeAddress')}"
 
 
-def spark_master_health(master_state: dict) -> tuple[bool, str]:
-    """Healthy when the Spark master reports itself ALIVE (not STANDBY or RECOVERING)."""
-    status = master_state.get("status")
-    if status != "ALIVE":
-        return False, f"the Spark master status is {status!r}"
-    return True, "the Spark master is ALIVE"
+def spark_master(address: str) -> tuple[bool, str]:
+    status = fetch_json(f"http://{address}/json/").get("status")
+    return status == "ALIVE", f"master {status}"
 
 
-def spark_worker_health(master_state: dict) -> tuple[bool, str]:
-    """Healthy when the Spark master lists at least one alive worker."""
-    alive_workers = [worker for worker in master_state.get("workers", []) if worker.get("state") == "ALIVE"]
-    if not alive_workers:
-        return False, "the Spark master lists no alive worker"
-    return True, f"the Spark master lists {len(alive_workers)} alive worker(s)"
+def spark_worker(address: str) -> tuple[bool, str]:
+    """The master (at ``address``) lists this container's worker as ALIVE."""
+    own_address = socket.gethostbyname(socket.gethostname())
+    workers = fetch_json(f"http://{address}/json/").get("workers") or []
+    alive = [
+        worker for worker in workers if worker.get("state") == "ALIVE" and worker.get("host") == own_address
+    ]
+    return bool(alive), f"{len(alive)} alive worker(s) at {own_address} among {len(workers)}"
 
 
-CHECKS = {
-    "namenode": (NAMENODE_INFO_PATH, namenode_health),
-    "datanode": (NAMESYSTEM_STATE_PATH, datanode_health),
-    "spark-master": (SPARK_MASTER_STATE_PATH, spark_master_health),
-    "spark-worker": (SPARK_MASTER_STATE_PATH, spark_worker_health),
+def thrift_string(text: str) -> bytes:
+    encoded = text.encode()
+    return struct.pack(">i", len(encoded)) + encoded
+
+
+def hive_metastore(address: str) -> tuple[bool, str]:
+    """A Thrift binary-protocol call of ThriftHiveMetastore.get_all_databases()."""
+    host, port = address.rsplit(":", 1)
+    request = (
+        struct.pack(">I", 0x80010001) + thrift_string("get_all_databases") + struct.pack(">i", 1) + b"\x00"
+    )
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT_SECONDS) as connection:
+        connection.sendall(request)
+        (version,) = struct.unpack(">I", receive_exactly(connection, 4))
+        (name_length,) = struct.unpack(">i", receive_exactly(connection, 4))
+        name = receive_exactly(connection, name_length).decode()
+        # Read the reply to its end and close politely: a reset connection is logged by the metastore.
+        connection.shutdown(socket.SHUT_WR)
+        while connection.recv(65536):
+            pass
+    message_type = version & 0xFF
+    # 2 is REPLY; 3 is an application EXCEPTION (for example, no database connection).
+    if message_type != 2 or name != "get_all_databases":
+        return False, f"metastore answered message type {message_type} to {name}"
+    return True, "the metastore lists its databases"
+
+
+def trino(address: str) -> tuple[bool, str]:
+    headers = {"X-Trino-User": "hyperion-health"}
+    result = fetch_json(f"http://{address}/v1/statement", data=b"SELECT 1", headers=headers)
+    for _ in range(50):
+        if "error" in result:
+            return False, f"query failed: {result['error'].get('message')}"
+        if "nextUri" not in result:
+            break
+        result = fetch_json(result["nextUri"], headers=headers)
+    state = result.get("stats", {}).get("state")
+    return state == "FINISHED", f"SELECT 1 {state}"
+
+
+CHECKS: dict[str, tuple[Callable[[str], tuple[bool, str]], str]] = {
+    "kafka": (kafka_api_versions, "127.0.0.1:29092"),
+    "namenode": (namenode, "127.0.0.1:9870"),
+    "datanode": (datanode, "127.0.0.1:9864"),
+    "spark-master": (spark_master, "127.0.0.1:8090"),
+    "spark-worker": (spark_worker, "spark-master:8090"),
+    "hive-metastore": (hive_metastore, "127.0.0.1:9083"),
+    "trino": (trino, "127.0.0.1:8080"),
 }
-
-
-def fetch_json(url: str, timeout_seconds: float = REQUEST_TIMEOUT_SECONDS) -> dict:
-    """GET ``url`` and parse its JSON body."""
-    with urllib.request.urlopen(url, timeout=timeout_seconds) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
-def check(service: str, base_url: str) -> tuple[bool, str]:
-    """Ask the service's web endpoint and judge its answer; failures to ask count as unhealthy."""
-    path, judge = CHECKS[service]
-    try:
-        document = fetch_json(base_url.rstrip("/") + path)
-    except (OSError, ValueError) as error:
-        return False, f"could not read {base_url}{path}: {error}"
-    try:
-        return judge(document)
-    except ValueError as error:
-        return False, str(error)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("service", choices=sorted(CHECKS), help="which readiness rule to apply")
-    parser.add_argument("--url", required=True, help="base URL of the NameNode or Spark master web endpoint")
+    parser.add_argument("service", choices=sorted(CHECKS))
+    parser.add_argument("--address", help="host:port to ask (default: the service's own)")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-
-    healthy, reason = check(arguments.service, arguments.url)
-    if healthy:
-        logger.info("healthy: %s", reason)
-        return 0
-    logger.error("unhealthy: %s", reason)
-    return 1
+    check, default_address = CHECKS[arguments.service]
+    try:
+        healthy, detail = check(arguments.address or default_address)
+    except (OSError, ValueError, KeyError, struct.error) as error:
+        healthy, detail = False, f"{type(error).__name__}: {error}"
+    print(f"{arguments.service}: {detail}", file=sys.stderr)
+    return 0 if healthy else 1
 
 
 if __name__ == "__main__":

@@ -74,6 +74,12 @@ class Settings:
     # The EMR rehearsal's S3 (moto's server, started by the rehearsal on loopback); the local Trino's
     # rehearsal catalog is rendered with it at start-up, so it is a fixed address.
     rehearsal_s3_endpoint: str = "http://127.0.0.1:9555"
+    # Which runtime the stack runs on: "local" (host processes) or "docker" (docker-compose.yml). With
+    # "docker", the endpoints that only in-network processes use (HDFS RPC for Spark and Trino table
+    # locations, the Spark master, the metastore) default to their Compose service names, and the host
+    # endpoints to the address the Compose file publishes on (see docker_defaults).
+    runtime: str = "local"
+    publish_address: str = "127.0.0.1"
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +90,9 @@ class Settings:
             value = environment.get(f"HYPERION_{field.name.upper()}")
             if value:
                 overrides[field.name] = int(value) if field.type == "int" else value
+        if overrides.get("runtime") == "docker":
+            for name, value in docker_defaults(overrides.get("publish_address", cls.publish_address)).items():
+                overrides.setdefault(name, value)
         return cls(**overrides)
 
     @property
@@ -97,6 +106,23 @@ class Settings:
     @property
     def raw_topics(self) -> tuple[str, str, str]:
         return (self.topic_films, self.topic_characters, self.topic_boxoffice)
+
+
+def docker_defaults(publish_address: str) -> dict[str, str]:
+    """Endpoints under HYPERION_RUNTIME=docker; an explicit HYPERION_* variable still wins over each.
+
+    Host processes (producers, consumers, the Trino client) reach the ports docker-compose.yml publishes on
+    ``publish_address``. Spark drivers run inside the Compose network (hyperion/runtime/docker.py), and
+    Trino resolves table locations there too, so HDFS, the master and the metastore keep their service names.
+    """
+    return {
+        "kafka_bootstrap_servers": f"{publish_address}:{PORTS['kafka']['broker']}",
+        "webhdfs_url": f"http://{publish_address}:{PORTS['namenode']['http']}",
+        "trino_url": f"http://{publish_address}:{PORTS['trino']['http']}",
+        "hdfs_url": f"hdfs://namenode:{PORTS['namenode']['rpc']}",
+        "spark_master_url": f"spark://spark-master:{PORTS['spark-master']['rpc']}",
+        "hive_metastore_uri": f"thrift://hive-metastore:{PORTS['hive-metastore']['thrift']}",
+    }
 
 
 def get_settings() -> Settings:

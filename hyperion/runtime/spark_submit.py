@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hyperion.config import REPOSITORY_ROOT
+from hyperion.config import REPOSITORY_ROOT, get_settings
 from hyperion.pipeline import JOBS, Job, Locations, SubmitTarget, spark_submit_arguments
 from hyperion.runtime.java import find_java
 from hyperion.runtime.services import pyspark_home
@@ -172,7 +172,24 @@ def run_job(
 def run_pipeline_job(
     job: Job, locations: Locations, options: SubmitOptions, log_file: Path | None = None
 ) -> float:
-    """Run one pipeline job over ``locations``; return its wall time in seconds."""
+    """Run one pipeline job over ``locations`` on the configured runtime; return its wall time in seconds.
+
+    With the Docker runtime the driver runs inside the Compose network, so that executors reach it and it
+    has their Python; :func:`hyperion.runtime.docker.spark_submit_command` wraps the same job arguments.
+    """
+    if get_settings().runtime == "docker":
+        from hyperion.runtime import docker
+
+        command = docker.spark_submit_command(
+            SPARK_JOBS_DIRECTORY / job.script,
+            job.arguments(locations),
+            options.master,
+            py_files=options.py_files,
+            executor_memory=options.executor_memory,
+            driver_memory=options.driver_memory,
+            cores_max=options.cores_max,
+        )
+        return run_command(command, job.script, log_file, environment=dict(os.environ))
     return run_command(pipeline_command(job, locations, options), job.script, log_file)
 
 
