@@ -32,7 +32,7 @@ from jsonschema.validators import validator_for
 
 from hyperion.config import PORTS, REPOSITORY_ROOT, Settings
 from hyperion.runtime import docker
-from hyperion.transform.submit import SubmitOptions
+from hyperion.runtime.spark_submit import SubmitOptions
 
 COMPOSE_FILE = REPOSITORY_ROOT / "docker-compose.yml"
 DOCKER_FOLDER = REPOSITORY_ROOT / "docker"
