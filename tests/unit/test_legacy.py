@@ -73,22 +73,90 @@ def test_sequel_characters_are_attached_to_the_sequel_only(shared: LegacyImportR
     assert [a.film_id for a in _appearances(shared, character_id="marcel")] == ["rio"]
 
 
-def test_recurring_cast_is_attributed_only_on_evidence(shared: LegacyImportResult) -> None:
-    # finding_nemo_characters.json, core_recurring_cast: Nemo is voiced "Alexander Gould (FN), Hayden
-    # Rolence (FD)"; Dory's notes say "Protagonist in Finding Dory"; Marlin carries no evidence at all.
+def test_recurring_cast_is_attributed_to_every_film_of_the_file(shared: LegacyImportResult) -> None:
+    # finding_nemo_characters.json, core_recurring_cast (films: Finding Nemo, Finding Dory): Marlin is
+    # voiced "Albert Brooks" with no film tag, so he is in both films with that voice. Nemo is voiced
+    # "Alexander Gould (FN), Hayden Rolence (FD)": each film gets its own voice. Dory's note "Protagonist
+    # in Finding Dory" no longer narrows her to the sequel: she is recurring cast.
+    marlin = {a.film_id: a for a in _appearances(shared, character_id="marlin")}
+    assert set(marlin) == {"finding-nemo", "finding-dory"}
+    assert marlin["finding-nemo"].voice_actors == ["Albert Brooks"]
+    assert marlin["finding-dory"].voice_actors == ["Albert Brooks"]
+    assert marlin["finding-nemo"].attribution == "recurring-cast"
     nemo = {a.film_id: a for a in _appearances(shared, character_id="nemo")}
     assert set(nemo) == {"finding-nemo", "finding-dory"}
     assert nemo["finding-nemo"].voice_actors == ["Alexander Gould"]
     assert nemo["finding-dory"].voice_actors == ["Hayden Rolence"]
     assert {a.attribution for a in nemo.values()} == {"voice-credit-film-tags"}
     dory = _appearances(shared, character_id="dory")
-    assert [(a.film_id, a.attribution) for a in dory] == [("finding-dory", "description-mentions-title")]
-    assert _appearances(shared, character_id="marlin") == []
+    assert sorted(a.film_id for a in dory) == ["finding-dory", "finding-nemo"]
     nemo_file = "pixar_characters/finding_nemo_characters.json"
-    marlin = [r for r in _set_aside_of(shared, nemo_file) if r.label == "Marlin"]
-    assert [(r.reason, r.source.json_path) for r in marlin] == [
-        ("no-film-evidence", "$.categories.core_recurring_cast.characters[0]")
-    ]
+    assert [r for r in _set_aside_of(shared, nemo_file) if r.reason == "no-film-evidence"] == []
+
+
+@pytest.mark.parametrize(
+    ("character_id", "films"),
+    [
+        # incredibles_characters.json: "Bob Parr / Mr. Incredible", "Craig T. Nelson".
+        ("bob-parr", {"the-incredibles": ["Craig T. Nelson"], "incredibles-2": ["Craig T. Nelson"]}),
+        # "Dash Parr", "Spencer Fox (I1), Huck Milner (I2)".
+        ("dash-parr", {"the-incredibles": ["Spencer Fox"], "incredibles-2": ["Huck Milner"]}),
+        # inside_out_characters.json: "Joy", "Amy Poehler"; "Fear", "Bill Hader (IO1), Tony Hale (IO2)".
+        ("joy", {"inside-out": ["Amy Poehler"], "inside-out-2": ["Amy Poehler"]}),
+        ("fear", {"inside-out": ["Bill Hader"], "inside-out-2": ["Tony Hale"]}),
+        # monsters_inc_characters.json: "James P. Sullivan (Sulley)", "John Goodman".
+        ("james-p-sullivan", {"monsters-inc": ["John Goodman"], "monsters-university": ["John Goodman"]}),
+        ("mike-wazowski", {"monsters-inc": ["Billy Crystal"], "monsters-university": ["Billy Crystal"]}),
+    ],
+)
+def test_franchise_leads_are_attributed_with_each_films_voice(
+    shared: LegacyImportResult, character_id: str, films: dict[str, list[str]]
+) -> None:
+    found = {a.film_id: a.voice_actors for a in _appearances(shared, character_id=character_id)}
+    assert found == films
+
+
+def test_only_groups_without_any_evidence_stay_set_aside(shared: LegacyImportResult) -> None:
+    # Every core_recurring_cast entry is attributed now (18 were set aside before). What remains set aside
+    # as no-film-evidence is rio_characters.json's "main_characters", "bird_friends" and
+    # "blu_and_jewel_children": groups of a two-film file that neither name a film nor call themselves
+    # recurring, whose entries carry no film tag, films field or title in their notes.
+    no_evidence = [r for r in shared.set_aside if r.reason == "no-film-evidence"]
+    assert {r.source.source_file for r in no_evidence} == {"blue_sky_characters/rio_characters.json"}
+    groups = {r.source.json_path.split("[")[0] for r in no_evidence}
+    assert groups == {
+        "$.characters.main_characters",
+        "$.characters.bird_friends",
+        "$.characters.blu_and_jewel_children",
+    }
+    assert len(no_evidence) == 11
+
+
+def test_a_year_like_number_in_a_title_survives(shared: LegacyImportResult) -> None:
+    # fantasia_characters.json lists "Fantasia (1940)" and "Fantasia 2000 (1999)", with categories
+    # "fantasia_1940" and "fantasia_2000": the second is Fantasia 2000, not Fantasia of the year 2000.
+    firebird = _appearances(shared, character_id="the-firebird")
+    assert [a.film_id for a in firebird] == ["fantasia-2000"]
+    (fantasia_2000,) = [film for film in shared.films if film.film_id == "fantasia-2000"]
+    assert (fantasia_2000.title, fantasia_2000.release_year) == ("Fantasia 2000", 1999)
+    in_2000 = {a.character_id for a in shared.appearances if a.film_id == "fantasia-2000"}
+    assert {"donald-duck", "daisy-duck", "the-steadfast-tin-soldier", "jack-in-the-box"} <= in_2000
+    assert not {"the-firebird", "daisy-duck"} & {
+        a.character_id for a in shared.appearances if a.film_id == "fantasia"
+    }
+
+
+def test_function_names_are_not_one_character_across_films(shared: LegacyImportResult) -> None:
+    # "Narrator" is a different person in Enchanted (Julie Andrews) and Horton Hears a Who! (Charles
+    # Osgood); before, one character_id covered six films. Fire and Ice and Wizards share their
+    # narrator's voice (Susan Tyrrell) and are joined, with that reason recorded.
+    narrators = {
+        a.film_id: a.character_id for a in shared.appearances if a.character_id.startswith("narrator")
+    }
+    assert narrators["enchanted"] != narrators["horton-hears-a-who"]
+    assert narrators["fire-and-ice"] == narrators["wizards"]
+    joined = [m for m in shared.merges if set(m.film_ids) == {"fire-and-ice", "wizards"}]
+    assert [m.reason for m in joined] == ["shared-voice-actor"]
 
 
 def test_multi_actor_string_becomes_separate_talent(shared: LegacyImportResult) -> None:
