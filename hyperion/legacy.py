@@ -442,13 +442,25 @@ def _set_aside_all(
         )
 
 
-def _release_entry_is_film(entry: Any) -> bool:
-    """A release-list entry that can be a film: an object with a title and a character list (or none)."""
-    if not isinstance(entry, dict):
-        return False
+def _release_title(entry: dict[str, Any]) -> str | None:
     title = next((entry[key] for key in RELEASE_TITLE_FIELDS if isinstance(entry.get(key), str)), None)
+    return title.strip() if title and title.strip() else None
+
+
+def _release_characters(entry: Any) -> list[Any] | None:
+    """The character list of a release-list entry ([] when it has none), or None when it has no usable one."""
+    if not isinstance(entry, dict):
+        return None
     characters = entry.get("characters", [])
-    return bool(title and title.strip()) and isinstance(characters, list)
+    return characters if isinstance(characters, list) else None
+
+
+def _release_record_count(entry: Any) -> int:
+    """A release's records are its characters; a release with none to count is one record itself."""
+    characters = _release_characters(entry)
+    if characters is None or (not characters and _release_title(entry) is None):
+        return 1
+    return len(characters)
 
 
 def _count_records(document: Any, layout: str) -> int:
@@ -467,8 +479,7 @@ def _count_records(document: Any, layout: str) -> int:
         return sum(len(group) for group in document["characters"].values())
     if layout == LAYOUT_RELEASE_LIST:
         # A release that cannot be a film is one record; a film's records are its characters.
-        entries = document[release_list_key(document) or ""]
-        return sum(len(e.get("characters", [])) if _release_entry_is_film(e) else 1 for e in entries)
+        return sum(_release_record_count(entry) for entry in document[release_list_key(document) or ""])
     return len(document["characters"])
 
 
@@ -588,9 +599,30 @@ def _iter_collection(
         yield from _group_records(group, layout, context)
 
 
+def _malformed_release(
+    entry: Any, location: SourceLocation, characters: list[Any] | None
+) -> Iterator[RejectedRecord]:
+    """A release that cannot be a film: one reject, or one per character when it lists characters."""
+    if characters is None:
+        detail = "not an object with a character list"
+        yield RejectedRecord(
+            location, REASON_MALFORMED_RELEASE, f"{location.source_file} {location.json_path}: {detail}"
+        )
+        return
+    detail = "release without a title: its characters cannot be attributed"
+    if not characters:
+        yield RejectedRecord(
+            location, REASON_MALFORMED_RELEASE, f"{location.source_file} {location.json_path}: {detail}"
+        )
+    for index, entry in enumerate(characters):
+        inner = SourceLocation(location.source_file, f"{location.json_path}.characters[{index}]")
+        refused = _refusal(entry, inner)
+        message = f"{inner.source_file} {inner.json_path}: {detail}"
+        yield refused or RejectedRecord(inner, REASON_MALFORMED_RELEASE, message)
+
+
 def _release_candidate(entry: dict[str, Any], path: str, context: _FileContext) -> FilmCandidate:
-    title = next(entry[key] for key in RELEASE_TITLE_FIELDS if isinstance(entry.get(key), str))
-    candidate = parse_listed_film(title)
+    candidate = parse_listed_film(_release_title(entry) or "")
     _enrich(candidate, entry, path)
     candidate.companies = companies_of(entry, context.source_file, inherited=context.companies)
     return candidate
@@ -610,11 +642,11 @@ def _iter_release_list(
     for index, entry in enumerate(document[key]):
         path = _path_key("$", key) + f"[{index}]"
         location = SourceLocation(source_file, path)
+        characters = _release_characters(entry)
         if (refused := _refusal(entry, location)) is not None:
             yield refused
-        elif not _release_entry_is_film(entry):
-            detail = "not an object with a title and a character list"
-            yield RejectedRecord(location, REASON_MALFORMED_RELEASE, f"{source_file} {path}: {detail}")
+        elif characters is None or _release_title(entry) is None:
+            yield from _malformed_release(entry, location, characters)
         else:
             releases.append((index, _release_candidate(entry, path, context), entry))
     context.file_films = [candidate for _, candidate, _ in releases]
