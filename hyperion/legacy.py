@@ -24,25 +24,31 @@ hyperion.legacy_layout; this module re-exports the public names.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
 import traceback
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hyperion.legacy_layout import (
     COMPUTER_ANIMATION_STUDIOS,
+    RELEASE_TITLE_FIELDS,
+    Companies,
     FilmCandidate,
+    companies_of,
     detect_layout,
     films_matching_text,
     films_mentioned,
     films_named_in_key,
     films_of_voice_tags,
     franchise_for,
+    future_release,
+    is_recurring_group,
     key_tokens,
     match_group_to_film,
     medium_of_collection,
@@ -50,8 +56,9 @@ from hyperion.legacy_layout import (
     normalize_animation_type,
     normalize_release_type,
     parse_listed_film,
+    release_date_of,
+    release_list_key,
     studio_id_from_text,
-    studio_of_file,
 )
 from hyperion.legacy_records import (
     ATTRIBUTION_CATEGORY,
@@ -60,6 +67,8 @@ from hyperion.legacy_records import (
     ATTRIBUTION_FILE,
     ATTRIBUTION_FILMS_FIELD,
     ATTRIBUTION_FIRST_APPEARANCE,
+    ATTRIBUTION_RECURRING,
+    ATTRIBUTION_RELEASE_ENTRY,
     ATTRIBUTION_SINGLE_FILM,
     ATTRIBUTION_VOICE_TAGS,
     LAYOUT_AWARD_LIST,
@@ -67,14 +76,23 @@ from hyperion.legacy_records import (
     LAYOUT_DUPLICATE,
     LAYOUT_GROUPED,
     LAYOUT_REJECTED,
+    LAYOUT_RELEASE_LIST,
     LAYOUT_SHORT_LIST,
     LAYOUT_SINGLE_FILM,
     LAYOUT_SINGLE_GAME,
     LAYOUT_SOUNDTRACK_LIST,
     LAYOUT_SUMMARY,
+    MERGE_ALIAS_IN_FILM,
+    MERGE_SAME_ENTRY,
+    MERGE_SAME_FRANCHISE,
+    MERGE_SAME_NAME_IN_FILM,
+    MERGE_SAME_SPECIES,
+    MERGE_SHARED_TITLE_WORD,
+    MERGE_SHARED_VOICE,
     REASON_AWARDS,
     REASON_INTERNAL_ERROR,
     REASON_MALFORMED,
+    REASON_MALFORMED_RELEASE,
     REASON_NO_EVIDENCE,
     REASON_SHORT,
     REASON_SOUNDTRACK,
@@ -85,13 +103,16 @@ from hyperion.legacy_records import (
     LegacyImportError,
     LegacyImportResult,
     LegacyRecord,
+    MergeRecord,
     ReconciliationError,
     ReconciliationReport,
     RejectedRecord,
+    SetAsideFilm,
     SetAsideRecord,
     SourceLocation,
 )
 from hyperion.normalize import (
+    VoiceCredits,
     character_id_from_name,
     normalize_gender,
     normalize_role,
@@ -118,9 +139,11 @@ __all__ = [
     "LegacyImportError",
     "LegacyImportResult",
     "LegacyRecord",
+    "MergeRecord",
     "ReconciliationError",
     "ReconciliationReport",
     "RejectedRecord",
+    "SetAsideFilm",
     "SetAsideRecord",
     "SourceLocation",
     "detect_layout",
@@ -161,27 +184,48 @@ def _path_key(path: str, key: str) -> str:
 @dataclass
 class _FileContext:
     source_file: str
-    studio_id: str | None
+    companies: Companies
     franchise: str | None
     release_type: str | None
     animation_type: str | None
+    today: datetime.date
+    # Every film of the file (voice tags and film ranges name films of the whole file).
+    file_films: list[FilmCandidate] = field(default_factory=list)
 
 
 def _film_record(candidate: FilmCandidate, context: _FileContext) -> LegacyFilm:
+    companies = candidate.companies or context.companies
     animation_type = candidate.animation_type or context.animation_type
-    if animation_type is None and context.studio_id in COMPUTER_ANIMATION_STUDIOS:
+    if animation_type is None and companies.studio_id in COMPUTER_ANIMATION_STUDIOS:
         animation_type = "computer"
     return LegacyFilm(
         film_id=slugify(candidate.title),
         title=candidate.title,
         release_year=candidate.year,
-        studio_id=context.studio_id,
+        studio_id=companies.studio_id,
         franchise=franchise_for(context.franchise, candidate.title),
         directors=list(candidate.directors),
         release_type=candidate.release_type or context.release_type,
         animation_type=animation_type,
         source=SourceLocation(context.source_file, candidate.json_path),
+        maker=companies.maker,
+        distributor=companies.distributor,
+        release_date=candidate.release_date,
     )
+
+
+def _film_set_aside(candidate: FilmCandidate, context: _FileContext) -> tuple[str, str] | None:
+    """(reason, detail) when the catalog does not take a film: not Disney-released, or not released yet."""
+    companies = candidate.companies or context.companies
+    return companies.outside or future_release(candidate.year, candidate.release_date, context.today)
+
+
+def _film_outcome(candidate: FilmCandidate, context: _FileContext) -> LegacyFilm | SetAsideFilm:
+    set_aside = _film_set_aside(candidate, context)
+    if set_aside is None:
+        return _film_record(candidate, context)
+    location = SourceLocation(context.source_file, candidate.json_path)
+    return SetAsideFilm(location, set_aside[0], candidate.title, set_aside[1])
 
 
 def _enrich(candidate: FilmCandidate, metadata: dict[str, Any], json_path: str) -> None:
@@ -194,7 +238,122 @@ def _enrich(candidate: FilmCandidate, metadata: dict[str, Any], json_path: str) 
     candidate.animation_type = candidate.animation_type or normalize_animation_type(
         metadata.get("animation_type")
     )
+    candidate.release_date = candidate.release_date or release_date_of(metadata)
+    if candidate.year is None and candidate.release_date is not None:
+        candidate.year = int(candidate.release_date[:4])
     candidate.json_path = json_path
+
+
+def _text_field(entry: dict[str, Any], key: str) -> str | None:
+    value = entry.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _entry_identity(entry: Any, location: SourceLocation) -> tuple[str, str] | RejectedRecord:
+    """(name, character_id) of a character entry, or the reject when it has no usable name."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        message = f"{location.source_file} {location.json_path}: character entry without a name"
+        return RejectedRecord(location, REASON_MALFORMED, message)
+    name = entry["name"].strip()
+    character_id = character_id_from_name(name)
+    if not character_id:
+        message = f"{location.source_file} {location.json_path}: name {name!r} gives an empty character_id"
+        return RejectedRecord(location, REASON_MALFORMED, message)
+    return name, character_id
+
+
+def _films_named_by_fields(
+    entry: dict[str, Any], films: list[FilmCandidate]
+) -> tuple[list[FilmCandidate], str] | None:
+    """Films the entry names in a films field, else in a first-appearance field."""
+    for field_name in _CHARACTER_FILM_FIELDS:
+        value = entry.get(field_name)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        matched = [f for text in values if isinstance(text, str) for f in films_matching_text(text, films)]
+        if matched:
+            return matched, ATTRIBUTION_FILMS_FIELD
+    for field_name in _FIRST_APPEARANCE_FIELDS:
+        value = entry.get(field_name)
+        if isinstance(value, str) and (matched := films_matching_text(value, films)):
+            return matched, ATTRIBUTION_FIRST_APPEARANCE
+    return None
+
+
+def _recurring_targets(
+    voices: VoiceCredits, tag_films: dict[str, list[FilmCandidate]], films: list[FilmCandidate]
+) -> tuple[list[FilmCandidate], str]:
+    """The films of a recurring-cast entry: those its voice notes name when every voice is tagged
+    ("Jim Varney (1-2), Blake Clark (3-4)"), otherwise every film of the file (an untagged voice is the
+    character's voice throughout)."""
+    if voices.credits and all(tag_films.get(credit.name) for credit in voices.credits):
+        return [f for credit in voices.credits for f in tag_films[credit.name]], ATTRIBUTION_VOICE_TAGS
+    return list(films), ATTRIBUTION_RECURRING
+
+
+def _evidence_targets(
+    entry: dict[str, Any],
+    films: list[FilmCandidate],
+    group_key: str | None,
+    voices: VoiceCredits,
+    tag_films: dict[str, list[FilmCandidate]],
+) -> tuple[list[FilmCandidate], str] | None:
+    """The films a character in a group that is not a film appears in, by the first rule with evidence.
+
+    The rules and their order are documented in docs/legacy-import.md ("Attribution rules").
+    """
+    if named := _films_named_by_fields(entry, films):
+        return named
+    if group_key and (matched := films_named_in_key(group_key, films)):
+        return matched, ATTRIBUTION_CATEGORY_NAMES
+    if len(films) == 1:
+        return list(films), ATTRIBUTION_SINGLE_FILM
+    if is_recurring_group(group_key) and films:
+        return _recurring_targets(voices, tag_films, films)
+    tagged = [f for matched in tag_films.values() for f in matched]
+    if tagged:
+        return tagged, ATTRIBUTION_VOICE_TAGS
+    texts = [_text_field(entry, key) for key in ("notes", "description")]
+    mentioned = [f for text in texts if text for f in films_mentioned(text, films)]
+    if mentioned:
+        return mentioned, ATTRIBUTION_DESCRIPTION
+    return None
+
+
+def _entry_notes(entry: dict[str, Any], voices: VoiceCredits, tag_words: frozenset[str]) -> str | None:
+    notes_parts: list[str] = []
+    if (notes := _text_field(entry, "notes")) and notes.strip():
+        notes_parts.append(notes.strip())
+    voice_notes = voices.qualifier_notes(ignore=tag_words)
+    if voice_notes:
+        notes_parts.append("Voice credits: " + "; ".join(voice_notes))
+    dropped_with_reason = [text for text in voices.dropped if "(" in text]
+    if dropped_with_reason:
+        notes_parts.append("Not credited as voice: " + "; ".join(dropped_with_reason))
+    if (actor := _text_field(entry, "actor")) and actor.strip():
+        notes_parts.append(f"Live-action performer: {actor.strip()}")
+    return " | ".join(notes_parts) or None
+
+
+def _voices_in_film(
+    target: FilmCandidate,
+    voices: VoiceCredits,
+    tag_films: dict[str, list[FilmCandidate]],
+    singing_extra: VoiceCredits,
+) -> tuple[list[str], list[str]]:
+    """(speaking, singing) voices of one film: a credit tagged with other films is left out."""
+    speaking: list[str] = []
+    singing: list[str] = []
+    for credit in voices.credits:
+        credit_films = tag_films.get(credit.name) or []
+        if credit_films and all(target is not f for f in credit_films):
+            continue
+        bucket = singing if credit.is_singing else speaking
+        if credit.name not in bucket:
+            bucket.append(credit.name)
+    for person in singing_extra.voice_actors + singing_extra.singing_voice_actors:
+        if person not in singing:
+            singing.append(person)
+    return speaking, singing
 
 
 def _appearances_for_entry(
@@ -208,112 +367,55 @@ def _appearances_for_entry(
     """Turn one character entry into appearances (one per film it is in), a set-aside or a reject.
 
     ``films`` holds the one film of the category when ``attribution`` is given; otherwise it holds every
-    film of the file and the entry's own evidence decides.
+    film of the file and the entry's own evidence decides. A film the catalog does not take (see
+    ``_film_set_aside``) gets no appearance; when that leaves none, the entry is set aside with its reason.
     """
-    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-        message = f"{location.source_file} {location.json_path}: character entry without a name"
-        return RejectedRecord(location, REASON_MALFORMED, message)
-    name = entry["name"].strip()
-    character_id = character_id_from_name(name)
-    if not character_id:
-        message = f"{location.source_file} {location.json_path}: name {name!r} gives an empty character_id"
-        return RejectedRecord(location, REASON_MALFORMED, message)
-    voices = parse_voice_credits(
-        entry.get("voice_actor") if isinstance(entry.get("voice_actor"), str) else None
-    )
+    identity = _entry_identity(entry, location)
+    if isinstance(identity, RejectedRecord):
+        return identity
+    name, character_id = identity
+    voices = parse_voice_credits(_text_field(entry, "voice_actor"))
+    tag_scope = context.file_films or films
     tag_films = {
-        credit.name: films_of_voice_tags(credit.qualifiers, films)
+        credit.name: films_of_voice_tags(credit.qualifiers, tag_scope)
         for credit in voices.credits
         if credit.qualifiers
     }
-    targets: list[FilmCandidate] = []
     if attribution is not None:
         targets = list(films)
+    elif evidence := _evidence_targets(entry, films, group_key, voices, tag_films):
+        targets, attribution = evidence
     else:
-        for field_name in _CHARACTER_FILM_FIELDS:
-            value = entry.get(field_name)
-            values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-            matched = [
-                f for text in values if isinstance(text, str) for f in films_matching_text(text, films)
-            ]
-            if matched:
-                targets, attribution = matched, ATTRIBUTION_FILMS_FIELD
-                break
-        if not targets:
-            for field_name in _FIRST_APPEARANCE_FIELDS:
-                value = entry.get(field_name)
-                if isinstance(value, str) and (matched := films_matching_text(value, films)):
-                    targets, attribution = matched, ATTRIBUTION_FIRST_APPEARANCE
-                    break
-        if not targets and group_key and (matched := films_named_in_key(group_key, films)):
-            targets, attribution = matched, ATTRIBUTION_CATEGORY_NAMES
-        if not targets and len(films) == 1:
-            targets, attribution = list(films), ATTRIBUTION_SINGLE_FILM
-        if not targets:
-            tagged = [f for matched in tag_films.values() for f in matched]
-            if tagged:
-                targets, attribution = tagged, ATTRIBUTION_VOICE_TAGS
-        if not targets:
-            texts = [entry.get(key) for key in ("notes", "description")]
-            mentioned = [f for text in texts if isinstance(text, str) for f in films_mentioned(text, films)]
-            if mentioned:
-                targets, attribution = mentioned, ATTRIBUTION_DESCRIPTION
-        if not targets:
-            return SetAsideRecord(location, REASON_NO_EVIDENCE, name)
-    unique_targets: list[FilmCandidate] = []
-    for target in targets:
-        if all(target is not seen for seen in unique_targets):
-            unique_targets.append(target)
+        return SetAsideRecord(location, REASON_NO_EVIDENCE, name)
+    unique_targets = list({id(target): target for target in targets}.values())
+    taken = [target for target in unique_targets if _film_set_aside(target, context) is None]
+    if not taken:
+        reason = _film_set_aside(unique_targets[0], context)
+        assert reason is not None
+        return SetAsideRecord(location, reason[0], name)
 
-    species = normalize_species(entry.get("species") if isinstance(entry.get("species"), str) else None)
-    singing_extra = parse_voice_credits(
-        entry.get("singing_voice") if isinstance(entry.get("singing_voice"), str) else None
-    )
+    species = normalize_species(_text_field(entry, "species"))
+    singing_extra = parse_voice_credits(_text_field(entry, "singing_voice"))
     tag_words = frozenset(
         qualifier
         for credit in voices.credits
         for qualifier in credit.qualifiers
-        if films_of_voice_tags([qualifier], films)
+        if films_of_voice_tags([qualifier], tag_scope)
     )
-    notes_parts: list[str] = []
-    if isinstance(entry.get("notes"), str) and entry["notes"].strip():
-        notes_parts.append(entry["notes"].strip())
-    voice_notes = voices.qualifier_notes(ignore=tag_words)
-    if voice_notes:
-        notes_parts.append("Voice credits: " + "; ".join(voice_notes))
-    dropped_with_reason = [text for text in voices.dropped if "(" in text]
-    if dropped_with_reason:
-        notes_parts.append("Not credited as voice: " + "; ".join(dropped_with_reason))
-    if isinstance(entry.get("actor"), str) and entry["actor"].strip():
-        notes_parts.append(f"Live-action performer: {entry['actor'].strip()}")
-    notes = " | ".join(notes_parts) or None
-
+    notes = _entry_notes(entry, voices, tag_words)
     appearances = []
-    for target in unique_targets:
-        speaking: list[str] = []
-        singing: list[str] = []
-        for credit in voices.credits:
-            credit_films = tag_films.get(credit.name) or []
-            if credit_films and all(target is not f for f in credit_films):
-                continue
-            bucket = singing if credit.is_singing else speaking
-            if credit.name not in bucket:
-                bucket.append(credit.name)
-        for person in singing_extra.voice_actors + singing_extra.singing_voice_actors:
-            if person not in singing:
-                singing.append(person)
+    for target in taken:
+        speaking, singing = _voices_in_film(target, voices, tag_films, singing_extra)
         film = _film_record(target, context)
         appearances.append(
             LegacyAppearance(
                 film_id=film.film_id,
                 character_id=character_id,
                 name=name,
-                role=normalize_role(entry.get("role") if isinstance(entry.get("role"), str) else None),
+                role=normalize_role(_text_field(entry, "role")),
                 species=species.kind,
                 species_detail=species.detail,
-                gender=normalize_gender(
-                    entry.get("gender") if isinstance(entry.get("gender"), str) else None
-                ),
+                gender=normalize_gender(_text_field(entry, "gender")),
                 voice_actors=speaking,
                 singing_voice_actors=singing,
                 notes=notes,
@@ -340,6 +442,27 @@ def _set_aside_all(
         )
 
 
+def _release_title(entry: dict[str, Any]) -> str | None:
+    title = next((entry[key] for key in RELEASE_TITLE_FIELDS if isinstance(entry.get(key), str)), None)
+    return title.strip() if title and title.strip() else None
+
+
+def _release_characters(entry: Any) -> list[Any] | None:
+    """The character list of a release-list entry ([] when it has none), or None when it has no usable one."""
+    if not isinstance(entry, dict):
+        return None
+    characters = entry.get("characters", [])
+    return characters if isinstance(characters, list) else None
+
+
+def _release_record_count(entry: Any) -> int:
+    """A release's records are its characters; a release with none to count is one record itself."""
+    characters = _release_characters(entry)
+    if characters is None or (not characters and _release_title(entry) is None):
+        return 1
+    return len(characters)
+
+
 def _count_records(document: Any, layout: str) -> int:
     """Count the records of a document independently of how they are later classified."""
     if layout == LAYOUT_SOUNDTRACK_LIST:
@@ -354,20 +477,98 @@ def _count_records(document: Any, layout: str) -> int:
         return sum(len(group["characters"]) for group in document["categories"].values())
     if layout == LAYOUT_GROUPED:
         return sum(len(group) for group in document["characters"].values())
+    if layout == LAYOUT_RELEASE_LIST:
+        # A release that cannot be a film is one record; a film's records are its characters.
+        return sum(_release_record_count(entry) for entry in document[release_list_key(document) or ""])
     return len(document["characters"])
 
 
-def _iter_collection(document: dict[str, Any], layout: str, source_file: str) -> Iterator[LegacyRecord]:
-    """Records of the three character layouts (categorized, grouped, single film or game)."""
-    medium = medium_of_collection(document)
-    context = _FileContext(
+def _file_context(document: dict[str, Any], source_file: str, today: datetime.date) -> _FileContext:
+    return _FileContext(
         source_file=source_file,
-        studio_id=studio_of_file(document, source_file),
+        companies=companies_of(document, source_file),
         franchise=document.get("franchise") if isinstance(document.get("franchise"), str) else None,
         release_type=normalize_release_type(document.get("release_type")),
         animation_type=normalize_animation_type(document.get("animation_type"))
         or normalize_animation_type(document.get("animation_style")),
+        today=today,
     )
+
+
+# (group key, JSON path of its character list, entries, film the group is or None, non-film medium or None)
+_Group = tuple[str | None, str, list[Any], FilmCandidate | None, str | None]
+
+
+def _categorized_groups(
+    document: dict[str, Any], medium: str | None, candidates: list[FilmCandidate]
+) -> list[_Group]:
+    groups: list[_Group] = []
+    for key, metadata in document["categories"].items():
+        group_path = _path_key("$.categories", key)
+        group_medium = medium or medium_of_group(metadata)
+        film = None if group_medium else match_group_to_film(key, metadata, candidates)
+        year = metadata.get("year")
+        if group_medium is None and film is None and not candidates and isinstance(year, int):
+            # A file without a film list whose category carries a year: the category is the film.
+            film = FilmCandidate(title=" ".join(key_tokens(key, year)).title(), year=None)
+            candidates.append(film)
+        if film is not None:
+            _enrich(film, metadata, group_path)
+        groups.append((key, f"{group_path}.characters", metadata["characters"], film, group_medium))
+    return groups
+
+
+def _grouped_groups(
+    document: dict[str, Any], medium: str | None, candidates: list[FilmCandidate]
+) -> list[_Group]:
+    directors = document.get("directors") if isinstance(document.get("directors"), dict) else {}
+    for key, names in directors.items():
+        film = match_group_to_film(key, {"year": _year_in_key(key)}, candidates)
+        if film is not None and isinstance(names, list) and not film.directors:
+            film.directors = [n for n in names if isinstance(n, str)]
+    return [
+        (
+            key,
+            _path_key("$.characters", key),
+            entries,
+            None if medium else match_group_to_film(key, {}, candidates),
+            medium,
+        )
+        for key, entries in document["characters"].items()
+    ]
+
+
+def _group_records(group: _Group, layout: str, context: _FileContext) -> Iterator[LegacyRecord]:
+    key, path, entries, film, group_medium = group
+    if group_medium is not None:
+        yield from _set_aside_all(entries, path, context.source_file, group_medium)
+        return
+    if film is not None:
+        attribution = ATTRIBUTION_FILE if layout == LAYOUT_SINGLE_FILM else ATTRIBUTION_CATEGORY
+        if layout == LAYOUT_RELEASE_LIST:
+            attribution = ATTRIBUTION_RELEASE_ENTRY
+        films, group_key = [film], None
+    else:
+        attribution, films, group_key = None, context.file_films, key
+    for index, entry in enumerate(entries):
+        location = SourceLocation(context.source_file, f"{path}[{index}]")
+        refused = _refusal(entry, location)
+        if refused is not None:
+            yield refused
+            continue
+        outcome = _appearances_for_entry(entry, location, films, attribution, group_key, context)
+        if isinstance(outcome, list):
+            yield from outcome
+        else:
+            yield outcome
+
+
+def _iter_collection(
+    document: dict[str, Any], layout: str, source_file: str, today: datetime.date
+) -> Iterator[LegacyRecord]:
+    """Records of the three character layouts (categorized, grouped, single film or game)."""
+    medium = medium_of_collection(document)
+    context = _file_context(document, source_file, today)
     listed = document.get("films")
     candidates = (
         [parse_listed_film(text) for text in listed if isinstance(text, str)]
@@ -377,8 +578,7 @@ def _iter_collection(document: dict[str, Any], layout: str, source_file: str) ->
     for index, candidate in enumerate(candidates):
         candidate.json_path = f"$.films[{index}]"
 
-    # (group key, JSON path of its character list, entries, film the group is, or None)
-    groups: list[tuple[str | None, str, list[Any], FilmCandidate | None, str | None]] = []
+    groups: list[_Group] = []
     if layout in (LAYOUT_SINGLE_FILM, LAYOUT_SINGLE_GAME):
         film = None
         if layout == LAYOUT_SINGLE_FILM and medium is None:
@@ -387,56 +587,76 @@ def _iter_collection(document: dict[str, Any], layout: str, source_file: str) ->
             candidates = [film]
         groups.append((None, "$.characters", document["characters"], film, medium))
     elif layout == LAYOUT_CATEGORIZED:
-        for key, metadata in document["categories"].items():
-            group_path = _path_key("$.categories", key)
-            group_medium = medium or medium_of_group(metadata)
-            film = None if group_medium else match_group_to_film(key, metadata, candidates)
-            if (
-                group_medium is None
-                and film is None
-                and not candidates
-                and isinstance(metadata.get("year"), int)
-            ):
-                # A file without a film list whose category carries a year: the category is the film.
-                film = FilmCandidate(title=" ".join(key_tokens(key)).title(), year=None)
-                candidates.append(film)
-            if film is not None:
-                _enrich(film, metadata, group_path)
-            groups.append((key, f"{group_path}.characters", metadata["characters"], film, group_medium))
+        groups = _categorized_groups(document, medium, candidates)
     else:
-        directors = document.get("directors") if isinstance(document.get("directors"), dict) else {}
-        for key, names in directors.items():
-            film = match_group_to_film(key, {"year": _year_in_key(key)}, candidates)
-            if film is not None and isinstance(names, list) and not film.directors:
-                film.directors = [n for n in names if isinstance(n, str)]
-        for key, entries in document["characters"].items():
-            film = None if medium else match_group_to_film(key, {}, candidates)
-            groups.append((key, _path_key("$.characters", key), entries, film, medium))
+        groups = _grouped_groups(document, medium, candidates)
+    context.file_films = candidates
 
     if medium is None:
         for candidate in candidates:
-            yield _film_record(candidate, context)
+            yield _film_outcome(candidate, context)
+    for group in groups:
+        yield from _group_records(group, layout, context)
 
-    for key, path, entries, film, group_medium in groups:
-        if group_medium is not None:
-            yield from _set_aside_all(entries, path, source_file, group_medium)
-            continue
-        if film is not None:
-            attribution = ATTRIBUTION_FILE if layout == LAYOUT_SINGLE_FILM else ATTRIBUTION_CATEGORY
-            films, group_key = [film], None
+
+def _malformed_release(
+    entry: Any, location: SourceLocation, characters: list[Any] | None
+) -> Iterator[RejectedRecord]:
+    """A release that cannot be a film: one reject, or one per character when it lists characters."""
+    if characters is None:
+        detail = "not an object with a character list"
+        yield RejectedRecord(
+            location, REASON_MALFORMED_RELEASE, f"{location.source_file} {location.json_path}: {detail}"
+        )
+        return
+    detail = "release without a title: its characters cannot be attributed"
+    if not characters:
+        yield RejectedRecord(
+            location, REASON_MALFORMED_RELEASE, f"{location.source_file} {location.json_path}: {detail}"
+        )
+    for index, entry in enumerate(characters):
+        inner = SourceLocation(location.source_file, f"{location.json_path}.characters[{index}]")
+        refused = _refusal(entry, inner)
+        message = f"{inner.source_file} {inner.json_path}: {detail}"
+        yield refused or RejectedRecord(inner, REASON_MALFORMED_RELEASE, message)
+
+
+def _release_candidate(entry: dict[str, Any], path: str, context: _FileContext) -> FilmCandidate:
+    candidate = parse_listed_film(_release_title(entry) or "")
+    _enrich(candidate, entry, path)
+    candidate.companies = companies_of(entry, context.source_file, inherited=context.companies)
+    return candidate
+
+
+def _iter_release_list(
+    document: dict[str, Any], source_file: str, today: datetime.date
+) -> Iterator[LegacyRecord]:
+    """Records of a release list: several films, each with its own studio, date and characters.
+
+    Each release is judged on its own: a film of another studio or not released yet is set aside with
+    its characters, a release that cannot be a film is one rejected record, the rest import.
+    """
+    context = _file_context(document, source_file, today)
+    key = release_list_key(document) or ""
+    releases: list[tuple[int, FilmCandidate, dict[str, Any]]] = []
+    for index, entry in enumerate(document[key]):
+        path = _path_key("$", key) + f"[{index}]"
+        location = SourceLocation(source_file, path)
+        characters = _release_characters(entry)
+        if (refused := _refusal(entry, location)) is not None:
+            yield refused
+        elif characters is None or _release_title(entry) is None:
+            yield from _malformed_release(entry, location, characters)
         else:
-            attribution, films, group_key = None, candidates, key
-        for index, entry in enumerate(entries):
-            location = SourceLocation(source_file, f"{path}[{index}]")
-            refused = _refusal(entry, location)
-            if refused is not None:
-                yield refused
-                continue
-            outcome = _appearances_for_entry(entry, location, films, attribution, group_key, context)
-            if isinstance(outcome, list):
-                yield from outcome
-            else:
-                yield outcome
+            releases.append((index, _release_candidate(entry, path, context), entry))
+    context.file_films = [candidate for _, candidate, _ in releases]
+    for index, candidate, entry in releases:
+        path = _path_key("$", key) + f"[{index}]"
+        medium = medium_of_group(entry)
+        if medium is None:
+            yield _film_outcome(candidate, context)
+        group: _Group = (None, f"{path}.characters", entry.get("characters", []), candidate, medium)
+        yield from _group_records(group, LAYOUT_RELEASE_LIST, context)
 
 
 def _year_in_key(key: str) -> int | None:
@@ -445,7 +665,11 @@ def _year_in_key(key: str) -> int | None:
 
 
 def _record_paths(document: Any, layout: str) -> Iterator[tuple[str | int, ...]]:
-    """The path of every record of a document (the same records ``_count_records`` counts)."""
+    """The path of every record of a document (the same records ``_count_records`` counts).
+
+    A release list has two levels: a release (a rejected record when its own fields hold a refused
+    value) and, inside it, its character entries.
+    """
     if layout == LAYOUT_SOUNDTRACK_LIST:
         yield from ((index,) for index in range(len(document)))
     elif layout in (LAYOUT_SUMMARY, LAYOUT_AWARD_LIST, LAYOUT_SHORT_LIST):
@@ -459,6 +683,12 @@ def _record_paths(document: Any, layout: str) -> Iterator[tuple[str | int, ...]]
     elif layout == LAYOUT_GROUPED:
         for key, group in document["characters"].items():
             yield from (("characters", key, index) for index in range(len(group)))
+    elif layout == LAYOUT_RELEASE_LIST:
+        key = release_list_key(document) or ""
+        for index, entry in enumerate(document[key]):
+            yield (key, index)
+            if isinstance(entry, dict) and isinstance(entry.get("characters"), list):
+                yield from ((key, index, "characters", inner) for inner in range(len(entry["characters"])))
     else:
         yield from (("characters", index) for index in range(len(document["characters"])))
 
@@ -466,8 +696,9 @@ def _record_paths(document: Any, layout: str) -> Iterator[tuple[str | int, ...]]
 def _refuse_records(parsed: ParsedDocument, layout: str) -> ValueProblem | None:
     """Put a ``_Refused`` in place of each record that holds a refused value.
 
-    Returns the first problem that lies outside every record (the file's own keys, a category's
-    metadata): such a file is rejected whole, since what it says about its records cannot be trusted.
+    The innermost record holding the value is refused. Returns the first problem that lies outside every
+    record (the file's own keys, a category's metadata): such a file is rejected whole, since what it
+    says about its records cannot be trusted.
     """
     if not parsed.problems:
         return None
@@ -477,7 +708,7 @@ def _refuse_records(parsed: ParsedDocument, layout: str) -> ValueProblem | None:
         record_path = next(
             (
                 problem.path[:length]
-                for length in range(1, len(problem.path) + 1)
+                for length in range(len(problem.path), 0, -1)
                 if problem.path[:length] in record_paths
             ),
             None,
@@ -485,7 +716,8 @@ def _refuse_records(parsed: ParsedDocument, layout: str) -> ValueProblem | None:
         if record_path is None:
             return problem
         by_record.setdefault(record_path, problem)
-    for record_path, problem in by_record.items():
+    # Inner records first: a release refused afterwards replaces them all, and is one record.
+    for record_path, problem in sorted(by_record.items(), key=lambda item: -len(item[0])):
         container = parsed.document
         for part in record_path[:-1]:
             container = container[part]
@@ -501,7 +733,9 @@ def _rejected_file(source_file: str, reason: str, detail: str, json_path: str = 
     ]
 
 
-def _file_records(source_file: str, real_path: str, limits: SourceLimits) -> list[LegacyRecord]:
+def _file_records(
+    source_file: str, real_path: str, limits: SourceLimits, today: datetime.date
+) -> list[LegacyRecord]:
     """Every record of one file, in order. A list, not a stream: a file is all or nothing, so that
     a failure half-way cannot leave half a file counted (the size cap bounds the list)."""
     try:
@@ -533,11 +767,16 @@ def _file_records(source_file: str, real_path: str, limits: SourceLimits) -> lis
     if layout == LAYOUT_SHORT_LIST:
         head = FileRead(source_file, layout, records, REASON_SHORT)
         return [head, *_set_aside_all(document["shorts"], "$.shorts", source_file, REASON_SHORT, "title")]
+    if layout == LAYOUT_RELEASE_LIST:
+        return [FileRead(source_file, layout, records), *_iter_release_list(document, source_file, today)]
     medium = medium_of_collection(document)
-    return [FileRead(source_file, layout, records, medium), *_iter_collection(document, layout, source_file)]
+    return [
+        FileRead(source_file, layout, records, medium),
+        *_iter_collection(document, layout, source_file, today),
+    ]
 
 
-def _entry_records(entry: SourceEntry, limits: SourceLimits) -> list[LegacyRecord]:
+def _entry_records(entry: SourceEntry, limits: SourceLimits, today: datetime.date) -> list[LegacyRecord]:
     """The records of one folder entry: a refused entry, a duplicate, or a file read in isolation."""
     if entry.error is not None:
         return _rejected_file(entry.name, entry.error.reason, entry.error.detail)
@@ -550,7 +789,7 @@ def _entry_records(entry: SourceEntry, limits: SourceLimits) -> list[LegacyRecor
         ]
     assert entry.real_path is not None
     try:
-        return _file_records(entry.name, entry.real_path, limits)
+        return _file_records(entry.name, entry.real_path, limits, today)
     except Exception as error:  # noqa: BLE001 - one file must never stop a run; the file is rejected
         # Whatever input breaks a rule we did not foresee, the run goes on: the file is rejected with
         # the error's type and the line it came from, and the log keeps the whole trace.
@@ -559,7 +798,9 @@ def _entry_records(entry: SourceEntry, limits: SourceLimits) -> list[LegacyRecor
         return _rejected_file(entry.name, REASON_INTERNAL_ERROR, detail)
 
 
-def iter_legacy_records(path: Path, limits: SourceLimits | None = None) -> Iterator[LegacyRecord]:
+def iter_legacy_records(
+    path: Path, limits: SourceLimits | None = None, today: datetime.date | None = None
+) -> Iterator[LegacyRecord]:
     """Yield every record of a legacy directory, file by file, in sorted path order.
 
     For each ``*.json`` entry (recursively, see hyperion.source_files.walk_json_files) a ``FileRead``
@@ -567,14 +808,17 @@ def iter_legacy_records(path: Path, limits: SourceLimits | None = None) -> Itera
     ``SetAsideRecord`` or ``RejectedRecord`` per record. Refused entries (links out of the folder, loops,
     FIFOs, files over the caps) and files that cannot be read are one rejected record each; nothing is
     skipped silently. Nothing is deduplicated here: the same film read from two files is yielded twice.
+    A film the catalog does not take (not Disney-released, or released after ``today``, by default the
+    current date) is a ``SetAsideFilm`` instead of a ``LegacyFilm``.
     """
     root = Path(path)
     if not root.is_dir():
         raise LegacyImportError(str(root), "not-a-directory", "the legacy source must be a directory")
     limits = limits or default_limits()
+    today = today or datetime.date.today()
     for entry in walk_json_files(root):
         logger.debug("reading %s", entry.name)
-        yield from _entry_records(entry, limits)
+        yield from _entry_records(entry, limits, today)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -627,64 +871,150 @@ _GENERIC_TITLE_WORDS = frozenset(
 )
 
 
-def _related(first: LegacyAppearance, second: LegacyAppearance) -> bool:
-    """True when two appearances of one slug are evidently the same character.
+# Names of a function, not of a person: the narrator of one film is not the narrator of another, so such
+# names are joined across films only on a shared voice (the same narrator through a franchise).
+_GENERIC_CHARACTER_IDS = frozenset(
+    {
+        "narrator", "mom", "dad", "mother", "father", "king", "queen", "guard", "guards", "mayor",
+        "announcer", "doctor", "teacher", "boss", "chief", "captain", "grandma", "grandpa", "baby",
+        "villagers", "crowd", "reporter", "waiter", "driver", "pilot", "officer", "sheriff", "judge",
+    }
+)  # fmt: skip
 
-    Evidence: the same species, a shared voice actor, the same franchise, or film titles sharing a
-    significant word ("the-jungle-book" and "the-jungle-book-2").
+
+def _merge_evidence(first: LegacyAppearance, second: LegacyAppearance, character_id: str) -> str | None:
+    """The reason two appearances of one slug are the same character, or None when nothing says so.
+
+    Known genders that differ always separate. Otherwise, in order: the same film (two mentions), a
+    shared voice actor, the same franchise, film titles sharing a significant word ("the-jungle-book" and
+    "the-jungle-book-2"), the same known species. A function name ("Narrator") needs a shared voice.
     """
-    if first.species == second.species or set(first.voice_actors) & set(second.voice_actors):
-        return True
+    genders = {first.gender, second.gender} - {"unknown"}
+    if len(genders) > 1:
+        return None
+    if first.film_id == second.film_id:
+        return MERGE_SAME_NAME_IN_FILM
+    if set(first.voice_actors) & set(second.voice_actors):
+        return MERGE_SHARED_VOICE
+    if character_id in _GENERIC_CHARACTER_IDS:
+        return None
     if first.franchise_id and first.franchise_id == second.franchise_id:
-        return True
+        return MERGE_SAME_FRANCHISE
     first_words = set(first.film_id.split("-")) - _GENERIC_TITLE_WORDS
     second_words = set(second.film_id.split("-")) - _GENERIC_TITLE_WORDS
-    return bool(first_words & second_words)
+    if first_words & second_words:
+        return MERGE_SHARED_TITLE_WORD
+    if first.species != "unknown" and first.species == second.species:
+        return MERGE_SAME_SPECIES
+    return None
 
 
-def _disambiguate_characters(appearances: list[LegacyAppearance]) -> None:
-    """Give different characters that share a slug distinct ids.
+@dataclass
+class _Link:
+    """One appearance joined to another of a different film, and why."""
 
-    Appearances of one slug are grouped by ``_related``; when that leaves more than one group, they are
-    different characters (Nigel the pelican of Finding Nemo, Nigel the cockatoo of Rio) and each group
-    gets its first film's franchise (or film) as qualifier: "nigel-finding-nemo", "nigel-rio".
+    reason: str
+    appearance: LegacyAppearance
+    other: LegacyAppearance
+
+
+def _clusters_of(
+    group: list[LegacyAppearance], character_id: str, links: list[_Link]
+) -> list[list[LegacyAppearance]]:
+    clusters: list[list[LegacyAppearance]] = []
+    for appearance in group:
+        joined: list[list[LegacyAppearance]] = []
+        for cluster in clusters:
+            evidence = next(
+                (
+                    (reason, other)
+                    for other in cluster
+                    if (reason := _merge_evidence(appearance, other, character_id))
+                ),
+                None,
+            )
+            if evidence is not None:
+                joined.append(cluster)
+                if evidence[1].film_id != appearance.film_id:
+                    links.append(_Link(evidence[0], appearance, evidence[1]))
+        if len(joined) == 1:
+            # The common case, extended in place: copying the cluster each time made a file of
+            # 50,000 namesakes quadratic (minutes of CPU from one hostile file).
+            joined[0].append(appearance)
+            continue
+        merged = [appearance, *(member for cluster in joined for member in cluster)]
+        clusters = [cluster for cluster in clusters if all(cluster is not j for j in joined)] + [merged]
+    return clusters
+
+
+def _disambiguate_characters(appearances: list[LegacyAppearance]) -> list[MergeRecord]:
+    """Give different characters that share a slug distinct ids; return the cross-film merges made.
+
+    Appearances of one slug are grouped by ``_merge_evidence``; when that leaves more than one group, they
+    are different characters (Nigel the pelican of Finding Nemo, Nigel the cockatoo of Rio) and each
+    group gets its first film's franchise (or, when two groups share it, its first film) as qualifier:
+    "nigel-finding-nemo", "nigel-rio". Every join of two films is returned with its reason.
     """
     by_id: dict[str, list[LegacyAppearance]] = {}
     for appearance in appearances:
         by_id.setdefault(appearance.character_id, []).append(appearance)
+    links: list[_Link] = []
     for character_id, group in by_id.items():
-        clusters: list[list[LegacyAppearance]] = []
-        for appearance in group:
-            joined = [
-                cluster for cluster in clusters if any(_related(appearance, other) for other in cluster)
-            ]
-            if len(joined) == 1:
-                # The common case, extended in place: copying the cluster each time made a file of
-                # 50,000 namesakes quadratic (minutes of CPU from one hostile file).
-                joined[0].append(appearance)
-                continue
-            merged = [appearance, *(member for cluster in joined for member in cluster)]
-            clusters = [cluster for cluster in clusters if all(cluster is not j for j in joined)] + [merged]
+        clusters = _clusters_of(group, character_id, links)
         if len(clusters) < 2:
             continue
-        for cluster in clusters:
-            first = min(cluster, key=lambda a: (a.film_release_year or 9999, a.film_id))
-            qualifier = first.franchise_id or first.film_id
+        firsts = [
+            min(cluster, key=lambda a: (a.film_release_year or 9999, a.film_id)) for cluster in clusters
+        ]
+        franchises = Counter(first.franchise_id for first in firsts)
+        for cluster, first in zip(clusters, firsts, strict=True):
+            qualifier = (
+                first.franchise_id if first.franchise_id and franchises[first.franchise_id] == 1 else None
+            )
             for appearance in cluster:
-                appearance.character_id = f"{character_id}-{qualifier}"
+                appearance.character_id = f"{character_id}-{qualifier or first.film_id}"
+    return [
+        MergeRecord(
+            link.appearance.character_id,
+            link.reason,
+            (link.other.film_id, link.appearance.film_id),
+            tuple(dict.fromkeys((link.other.name, link.appearance.name))),
+            (link.other.source, link.appearance.source),
+        )
+        for link in links
+    ]
 
 
-def import_legacy_directory(path: Path, limits: SourceLimits | None = None) -> LegacyImportResult:
-    """Import a legacy directory: deduplicated films and appearances plus a checked reconciliation report."""
+def _same_film_merge(kept: LegacyAppearance, other: LegacyAppearance) -> MergeRecord:
+    reason = MERGE_SAME_NAME_IN_FILM if kept.name == other.name else MERGE_ALIAS_IN_FILM
+    if kept.source == other.source:
+        reason = MERGE_SAME_ENTRY
+    return MergeRecord(
+        kept.character_id,
+        reason,
+        (kept.film_id,),
+        tuple(dict.fromkeys((kept.name, other.name))),
+        (kept.source, other.source),
+    )
+
+
+def import_legacy_directory(
+    path: Path, limits: SourceLimits | None = None, today: datetime.date | None = None
+) -> LegacyImportResult:
+    """Import a legacy directory: deduplicated films and appearances plus a checked reconciliation report.
+
+    Every merge of two appearances into one character is returned in ``merges`` with its reason.
+    """
     report = ReconciliationReport()
     layouts: Counter[str] = Counter()
     files_set_aside: Counter[str] = Counter()
     files_rejected: Counter[str] = Counter()
     film_mentions: list[LegacyFilm] = []
+    films_set_aside: list[SetAsideFilm] = []
     raw_appearances: list[LegacyAppearance] = []
     set_aside: list[SetAsideRecord] = []
     rejected: list[RejectedRecord] = []
-    for record in iter_legacy_records(path, limits):
+    for record in iter_legacy_records(path, limits, today):
         if isinstance(record, FileRead):
             report.files_read += 1
             report.records_read += record.records_read
@@ -693,6 +1023,8 @@ def import_legacy_directory(path: Path, limits: SourceLimits | None = None) -> L
                 files_set_aside[record.set_aside_reason] += 1
         elif isinstance(record, LegacyFilm):
             film_mentions.append(record)
+        elif isinstance(record, SetAsideFilm):
+            films_set_aside.append(record)
         elif isinstance(record, LegacyAppearance):
             raw_appearances.append(record)
         elif isinstance(record, SetAsideRecord):
@@ -716,11 +1048,12 @@ def import_legacy_directory(path: Path, limits: SourceLimits | None = None) -> L
         appearance.film_id = film_ids.get(
             (appearance.film_id, appearance.film_release_year), appearance.film_id
         )
-    _disambiguate_characters(raw_appearances)
+    merges = _disambiguate_characters(raw_appearances)
     appearances: dict[tuple[str, str], LegacyAppearance] = {}
     for appearance in raw_appearances:
         key = (appearance.film_id, appearance.character_id)
         if key in appearances:
+            merges.append(_same_film_merge(appearances[key], appearance))
             _merge_appearance(appearances[key], appearance)
         else:
             appearance.sources = [appearance.source]
@@ -735,11 +1068,13 @@ def import_legacy_directory(path: Path, limits: SourceLimits | None = None) -> L
     report.set_aside_reasons = dict(sorted(Counter(r.reason for r in set_aside).items()))
     report.rejected_reasons = dict(sorted(Counter(r.reason for r in rejected).items()))
     report.films_accepted = len(films)
+    report.films_set_aside = dict(sorted(Counter(f.reason for f in films_set_aside).items()))
     report.film_mentions_merged = len(film_mentions) - len(films)
     report.characters_accepted = len({a.character_id for a in appearances.values()})
     report.appearances_accepted = len(appearances)
     report.appearances_merged = len(raw_appearances) - len(appearances)
     report.attributions = dict(sorted(Counter(a.attribution for a in raw_appearances).items()))
+    report.merges = dict(sorted(Counter(merge.reason for merge in merges).items()))
     report.check()
     return LegacyImportResult(
         films=sorted(films.values(), key=lambda f: f.film_id),
@@ -747,4 +1082,6 @@ def import_legacy_directory(path: Path, limits: SourceLimits | None = None) -> L
         set_aside=set_aside,
         rejected=rejected,
         report=report,
+        films_set_aside=films_set_aside,
+        merges=merges,
     )

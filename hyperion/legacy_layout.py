@@ -8,22 +8,29 @@ docs/legacy-import.md.
 
 from __future__ import annotations
 
+import datetime
+import functools
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hyperion.dataset import CATALOG_FILE_NAME, DEFAULT_DATA_DIR, DatasetError, load_catalog
 from hyperion.legacy_records import (
     LAYOUT_AWARD_LIST,
     LAYOUT_CATEGORIZED,
     LAYOUT_GROUPED,
+    LAYOUT_RELEASE_LIST,
     LAYOUT_SHORT_LIST,
     LAYOUT_SINGLE_FILM,
     LAYOUT_SINGLE_GAME,
     LAYOUT_SOUNDTRACK_LIST,
     LAYOUT_SUMMARY,
+    REASON_FUTURE_RELEASE,
     REASON_GAME,
+    REASON_NOT_DISNEY,
     REASON_SHORT,
     REASON_SOUNDTRACK,
     REASON_TV,
@@ -31,6 +38,8 @@ from hyperion.legacy_records import (
     LegacyImportError,
 )
 from hyperion.normalize import slugify, title_tokens
+
+logger = logging.getLogger(__name__)
 
 # Studio text -> studio_id, first match wins. "fox" is only trusted in a studio field, never in a
 # franchise name ("The Fox and the Hound" is a WDAS film).
@@ -47,6 +56,20 @@ _STUDIO_PATTERNS: tuple[tuple[str, str], ...] = (
 _TRUSTED_IN_NAMES = frozenset({"marvel-animation", "disney-hybrid", "disney-plus"})
 # Studios whose every feature is computer-animated, used when a file does not state the technique.
 COMPUTER_ANIMATION_STUDIOS = frozenset({"pixar", "blue-sky"})
+# Companies of the Disney family, past and present (studios and releasing labels). A film whose file names
+# its studio or distributor, none of them in this family, is not Disney-released ("Sony Pictures
+# Animation", "Columbia Pictures"): it is set aside rather than filed under a Disney studio.
+_DISNEY_FAMILY = re.compile(
+    r"disney|pixar|buena[\s_-]*vista|touchstone|hollywood[\s_-]*pictures|20th[\s_-]*century|\bfox\b|^fox"
+    r"|blue[\s_-]*sky|marvel|lucasfilm|searchlight|imagemovers|dtv"
+)
+# Where a file (or a release-list entry) names the companies of a film.
+_STUDIO_FIELDS = ("studio", "parent_company")
+_MAKER_FIELDS = ("maker", "production_company", "production_studio", "animation_studio", "co_production")
+_DISTRIBUTOR_FIELDS = ("distributor", "distributed_by", "released_by", "distribution")
+# The release-list layout: a list of film entries under one of these keys, each with its characters.
+RELEASE_LIST_KEYS = ("releases", "release_list", "movies")
+RELEASE_TITLE_FIELDS = ("title", "film", "name")
 
 # --------------------------------------------------------------------------------------------------
 # Layout detection
@@ -96,8 +119,30 @@ def detect_layout(document: Any, source_file: str) -> str:
         and isinstance(document.get("films") or document.get("games"), list)
     ):
         return LAYOUT_GROUPED
+    if release_list_key(document) is not None:
+        return LAYOUT_RELEASE_LIST
     keys = ", ".join(sorted(document)[:12]) or "(none)"
     raise LegacyImportError(source_file, REASON_UNKNOWN_LAYOUT, f"no known layout has top-level keys {keys}")
+
+
+def release_list_key(document: dict[str, Any]) -> str | None:
+    """The key of a release list: a non-empty list of objects, most of them holding a ``characters`` list.
+
+    "Most", not "all": a malformed entry (no character list, a string) must not turn the whole file into
+    an unknown layout; it is rejected on its own as ``malformed-release-entry``.
+    """
+    for key in RELEASE_LIST_KEYS:
+        entries = document.get(key)
+        if not isinstance(entries, list) or not entries:
+            continue
+        with_characters = [
+            entry
+            for entry in entries
+            if isinstance(entry, dict) and isinstance(entry.get("characters"), list)
+        ]
+        if len(with_characters) * 2 > len(entries):
+            return key
+    return None
 
 
 def medium_of_collection(document: dict[str, Any]) -> str | None:
@@ -135,6 +180,20 @@ def medium_of_group(metadata: dict[str, Any]) -> str | None:
 # Films of a file and matching text to them
 
 
+@dataclass(frozen=True)
+class Companies:
+    """Who made and who released a film, as a file says, and the catalog studio grouping that follows.
+
+    ``outside`` holds the reason and detail when the file names companies and none is of the Disney
+    family: such a film is not filed under any studio but set aside.
+    """
+
+    studio_id: str | None
+    maker: str | None = None
+    distributor: str | None = None
+    outside: tuple[str, str] | None = None
+
+
 @dataclass
 class FilmCandidate:
     title: str
@@ -143,6 +202,9 @@ class FilmCandidate:
     release_type: str | None = None
     animation_type: str | None = None
     json_path: str = "$"
+    release_date: str | None = None
+    # The film's own companies (a release-list entry); None: the file's.
+    companies: Companies | None = None
 
     @property
     def tokens(self) -> list[str]:
@@ -175,13 +237,37 @@ def parse_listed_film(text: str) -> FilmCandidate:
     return FilmCandidate(title=text.strip(), year=None)
 
 
-def key_tokens(key: str) -> list[str]:
-    """Tokens of a category key without its trailing year ("rescuers_down_under_1990" -> 3 tokens)."""
+@functools.cache
+def catalog_title_tokens() -> frozenset[tuple[str, ...]]:
+    """Title tokens of every film of the bundled catalog ("Fantasia 2000" -> ("fantasia", "2000")).
+
+    Used only to keep a year-like number that is part of a title; without the catalog (a broken
+    checkout) the importer still works, with the file's own titles and years as its only guide.
+    """
+    try:
+        films = load_catalog(DEFAULT_DATA_DIR / CATALOG_FILE_NAME)
+    except (DatasetError, OSError) as error:
+        logger.warning("catalog titles unavailable (%s); year-like title words rely on the files", error)
+        return frozenset()
+    return frozenset(
+        tuple(title_tokens(film["title"])) for film in films if isinstance(film.get("title"), str)
+    )
+
+
+def key_tokens(key: str, year: int | None = None) -> list[str]:
+    """Tokens of a category key without its trailing year ("rescuers_down_under_1990" -> 3 tokens).
+
+    A trailing year-like number is part of the title, and kept, when the tokens with it are a catalog
+    title ("fantasia_2000" is Fantasia 2000, not Fantasia of 2000), or when the category's own ``year``
+    is another year ("fantasia_2000" with year 1999).
+    """
     tokens = [token for token in slugify(key).split("-") if token]
-    if len(tokens) > 1 and re.fullmatch(r"(19|20)\d\d", tokens[-1]):
-        tokens = tokens[:-1]
     while len(tokens) > 1 and tokens[0] in ("the", "a", "an"):
         tokens = tokens[1:]
+    if len(tokens) > 1 and re.fullmatch(r"(19|20)\d\d", tokens[-1]):
+        is_title = tuple(tokens) in catalog_title_tokens() or (year is not None and int(tokens[-1]) != year)
+        if not is_title:
+            tokens = tokens[:-1]
     return tokens
 
 
@@ -198,11 +284,14 @@ def match_group_to_film(
     listed film has and shares a word with that title, or when all its words are in exactly one title
     with the fewest extra words.
     """
-    tokens = key_tokens(key)
-    for candidate in candidates:
-        if tokens in candidate.aliases():
-            return candidate
     year = metadata.get("year")
+    full = title_tokens(key.replace("_", " "))
+    # The whole key first: a year-like number in it may be part of a title ("fantasia_2000").
+    for tokens in (full, key_tokens(key, year if isinstance(year, int) else None)):
+        for candidate in candidates:
+            if tokens in candidate.aliases():
+                return candidate
+    tokens = key_tokens(key, year if isinstance(year, int) else None)
     if isinstance(year, int):
         same_year = [c for c in candidates if c.year == year]
         if len(same_year) == 1 and set(tokens) & set(same_year[0].tokens):
@@ -255,8 +344,40 @@ def films_mentioned(text: str, candidates: list[FilmCandidate]) -> list[FilmCand
     return found
 
 
+_FILM_RANGE = re.compile(
+    r"^(?P<prefix>[A-Za-z]*)\s*(?P<first>\d{1,2})(?:\s*[-\u2013]\s*(?P=prefix)?(?P<last>\d{1,2}))?$"
+)
+
+
+def in_release_order(candidates: list[FilmCandidate]) -> list[FilmCandidate]:
+    """The file's films by release year (list order among equal or unknown years): "film 1" is first."""
+    indexed = sorted(enumerate(candidates), key=lambda item: (item[1].year or 9999, item[0]))
+    return [candidate for _, candidate in indexed]
+
+
+def _films_of_range(qualifier: str, candidates: list[FilmCandidate]) -> list[FilmCandidate]:
+    """Films named by a number or a range: "(1-2)" are the file's first two films in release order,
+    "(C2-3)" are the films whose initials are C2 and C3 (Cars 2, Cars 3), "(3)" is the third film."""
+    match = _FILM_RANGE.match(qualifier.strip())
+    if not match:
+        return []
+    first = int(match.group("first"))
+    last = int(match.group("last") or first)
+    if last < first or last - first > 20:
+        return []
+    prefix = match.group("prefix").upper()
+    if not prefix:
+        ordered = in_release_order(candidates)
+        return [ordered[number - 1] for number in range(first, last + 1) if 1 <= number <= len(ordered)]
+    found: list[FilmCandidate] = []
+    for number in range(first, last + 1):
+        found.extend(c for c in candidates if f"{prefix}{number}" in c.abbreviations() and c not in found)
+    return found
+
+
 def films_of_voice_tags(qualifiers: Iterable[str], candidates: list[FilmCandidate]) -> list[FilmCandidate]:
-    """Films named by voice-credit qualifiers, by title ("(Rio 2)") or by initials ("(FN)", "(IO2)")."""
+    """Films named by voice-credit qualifiers: by title ("(Rio 2)"), by initials ("(FN)", "(IO2)"), by
+    position or range ("(1-2)", "(3)", "(C2-3)")."""
     found: list[FilmCandidate] = []
     for qualifier in qualifiers:
         for candidate in candidates:
@@ -264,7 +385,17 @@ def films_of_voice_tags(qualifiers: Iterable[str], candidates: list[FilmCandidat
             named = by_initials or title_tokens(qualifier) in candidate.aliases()
             if named and candidate not in found:
                 found.append(candidate)
+        if len(candidates) > 1:
+            found.extend(c for c in _films_of_range(qualifier, candidates) if c not in found)
     return found
+
+
+def is_recurring_group(key: str | None) -> bool:
+    """A group that holds a franchise's recurring cast ("core_recurring_cast", "returning_characters")."""
+    if not key:
+        return False
+    tokens = set(slugify(key).split("-"))
+    return bool(tokens & {"recurring", "returning"}) or {"core", "cast"} <= tokens
 
 
 # --------------------------------------------------------------------------------------------------
@@ -284,19 +415,83 @@ def studio_id_from_text(text: str | None, *, trusted_only: bool = False) -> str 
     return None
 
 
+def _texts(fields: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
+    return [
+        fields[name].strip() for name in names if isinstance(fields.get(name), str) and fields[name].strip()
+    ]
+
+
+def companies_of(
+    fields: Mapping[str, Any], source_file: str, inherited: Companies | None = None
+) -> Companies:
+    """The companies of a file (or of a release-list entry, over its file's ``inherited`` ones).
+
+    The studio grouping comes from the studio fields (``studio``, ``parent_company``), then a collection
+    name that says Marvel, hybrid or Disney+, then the distributor (20th Century Fox releases are
+    ``20th-century-animation``; another Disney label is ``disney-released``: made elsewhere, released by
+    Disney), and last from its folder names. A file that names companies, none of them Disney's, is
+    ``not-disney-released``, whatever folder it sits in.
+    """
+    studios = _texts(fields, _STUDIO_FIELDS)
+    makers = _texts(fields, _MAKER_FIELDS)
+    distributors = _texts(fields, _DISTRIBUTOR_FIELDS)
+    maker = " and ".join(makers) or None
+    distributor = distributors[0] if distributors else None
+    if inherited is not None and not (studios or makers or distributors):
+        return inherited
+    if inherited is not None:
+        maker = maker or inherited.maker
+        distributor = distributor or inherited.distributor
+    studio_id = next((sid for text in studios if (sid := studio_id_from_text(text))), None)
+    if studio_id is None:
+        for key in ("franchise", "type"):
+            value = fields.get(key)
+            if isinstance(value, str) and (sid := studio_id_from_text(value, trusted_only=True)):
+                studio_id = sid
+                break
+    named = studios + distributors if studios or distributors else makers
+    if studio_id is None and named and not any(_DISNEY_FAMILY.search(text.lower()) for text in named):
+        detail = f"the file names {', '.join(named)}, none of them a Disney company"
+        return Companies(None, maker, distributor, (REASON_NOT_DISNEY, detail))
+    if studio_id is None and distributors:
+        studio_id = studio_id_from_text(distributors[0]) or (
+            "disney-released" if _DISNEY_FAMILY.search(distributors[0].lower()) else None
+        )
+    if studio_id is None and inherited is not None:
+        studio_id = inherited.studio_id
+    if studio_id is None:
+        for folder in reversed(Path(source_file).parts[:-1]):
+            if sid := studio_id_from_text(folder.replace("_", " ")):
+                studio_id = sid
+                break
+    return Companies(studio_id, maker, distributor)
+
+
 def studio_of_file(document: dict[str, Any], source_file: str) -> str | None:
     """studio_id from the file's studio fields, then collection names, then its folder names."""
-    for key in ("studio", "parent_company"):
-        value = document.get(key)
-        if isinstance(value, str) and (studio_id := studio_id_from_text(value)):
-            return studio_id
-    for key in ("franchise", "type"):
-        value = document.get(key)
-        if isinstance(value, str) and (studio_id := studio_id_from_text(value, trusted_only=True)):
-            return studio_id
-    for folder in reversed(Path(source_file).parts[:-1]):
-        if studio_id := studio_id_from_text(folder.replace("_", " ")):
-            return studio_id
+    return companies_of(document, source_file).studio_id
+
+
+def release_date_of(fields: Mapping[str, Any]) -> str | None:
+    """An ISO release date (``release_date`` or ``released``), or None when absent or not a date."""
+    for key in ("release_date", "released"):
+        value = fields.get(key)
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def future_release(
+    year: int | None, release_date: str | None, today: datetime.date
+) -> tuple[str, str] | None:
+    """(reason, detail) when a film is not released yet on ``today``; a year alone counts only when later."""
+    if release_date is not None and datetime.date.fromisoformat(release_date) > today:
+        return REASON_FUTURE_RELEASE, f"release date {release_date} is after {today.isoformat()}"
+    if release_date is None and year is not None and year > today.year:
+        return REASON_FUTURE_RELEASE, f"release year {year} is after {today.year}"
     return None
 
 

@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from hyperion.dataset import STUDIO_NAMES
 from hyperion.normalize import slugify
 
 # Layout names, as reported per file. See docs/legacy-import.md for how each is detected.
@@ -22,6 +23,7 @@ LAYOUT_AWARD_LIST = "award-list"
 LAYOUT_SHORT_LIST = "short-list"
 LAYOUT_SOUNDTRACK_LIST = "soundtrack-list"
 LAYOUT_SUMMARY = "collection-summary"
+LAYOUT_RELEASE_LIST = "release-list"
 LAYOUT_REJECTED = "rejected"
 LAYOUT_DUPLICATE = "duplicate"
 
@@ -37,6 +39,11 @@ REASON_INVALID_JSON = "invalid-json"
 REASON_UNKNOWN_LAYOUT = "unknown-layout"
 REASON_MALFORMED = "malformed-character-entry"
 REASON_INTERNAL_ERROR = "internal-error"
+# A film (and its characters) outside the catalog's scope, or not released yet.
+REASON_NOT_DISNEY = "not-disney-released"
+REASON_FUTURE_RELEASE = "future-release"
+# A release-list entry that is not a film: no title, or a character list that is not a list.
+REASON_MALFORMED_RELEASE = "malformed-release-entry"
 
 # How an appearance was attributed to its film.
 ATTRIBUTION_CATEGORY = "category-is-film"
@@ -47,17 +54,19 @@ ATTRIBUTION_CATEGORY_NAMES = "category-names-film"
 ATTRIBUTION_VOICE_TAGS = "voice-credit-film-tags"
 ATTRIBUTION_DESCRIPTION = "description-mentions-title"
 ATTRIBUTION_SINGLE_FILM = "single-film-file"
+ATTRIBUTION_RECURRING = "recurring-cast"
+ATTRIBUTION_RELEASE_ENTRY = "release-entry-is-film"
 
-STUDIO_NAMES = {
-    "wdas": "Walt Disney Animation Studios",
-    "pixar": "Pixar Animation Studios",
-    "blue-sky": "Blue Sky Studios",
-    "disneytoon": "DisneyToon Studios",
-    "20th-century-animation": "20th Century Animation",
-    "disney-plus": "Disney+",
-    "marvel-animation": "Marvel Animation",
-    "disney-hybrid": "Walt Disney Pictures",
-}
+# Why appearances of one character_id were merged (see hyperion.legacy._merge_reason and
+# docs/legacy-import.md): every merge is recorded with one of these, never done silently.
+MERGE_SAME_ENTRY = "same-entry-several-mentions"
+MERGE_SAME_NAME_IN_FILM = "same-name-in-one-film"
+MERGE_ALIAS_IN_FILM = "same-common-name-in-one-film"
+MERGE_SHARED_VOICE = "shared-voice-actor"
+MERGE_SAME_FRANCHISE = "same-franchise"
+MERGE_SHARED_TITLE_WORD = "shared-title-word"
+MERGE_SAME_SPECIES = "same-species"
+
 GROSS_NOTE = "not available in the legacy source"
 
 
@@ -97,13 +106,22 @@ class LegacyFilm:
     animation_type: str | None
     source: SourceLocation
     sources: list[SourceLocation] = field(default_factory=list)
+    # Who made the film and who released it, when the file says (see data/SOURCES.md).
+    maker: str | None = None
+    distributor: str | None = None
+    release_date: str | None = None
 
     def catalog_record(self) -> dict[str, Any]:
-        """The film exactly in the catalog shape (fields the legacy files do not hold are null)."""
+        """The film in the catalog shape (fields the legacy files do not hold are null).
+
+        ``maker`` and ``distributor`` are optional in the catalog schema and are present only when the
+        file names them.
+        """
+        companies = {"maker": self.maker, "distributor": self.distributor}
         return {
             "film_id": self.film_id,
             "title": self.title,
-            "release_date": None,
+            "release_date": self.release_date,
             "studio_id": self.studio_id,
             "studio": STUDIO_NAMES.get(self.studio_id) if self.studio_id else None,
             "franchise_id": slugify(self.franchise) if self.franchise else None,
@@ -115,6 +133,7 @@ class LegacyFilm:
             "domestic_gross_usd": None,
             "worldwide_gross_usd": None,
             "gross_note": GROSS_NOTE,
+            **{key: value for key, value in companies.items() if value},
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -197,6 +216,47 @@ class RejectedRecord:
 
 
 @dataclass(frozen=True)
+class SetAsideFilm:
+    """A film a file names but the catalog does not take: not released by Disney, or not released yet.
+
+    Its characters are set aside one by one with the same reason (each a ``SetAsideRecord``); the film
+    itself is not a record, but the report counts it under ``films_set_aside``.
+    """
+
+    source: SourceLocation
+    reason: str
+    title: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self.source), "reason": self.reason, "title": self.title, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """Appearances of one ``character_id`` taken as one character, and the evidence that they are.
+
+    ``film_ids`` are the films joined (one film when several mentions in one film were merged), ``names``
+    the names as written.
+    """
+
+    character_id: str
+    reason: str
+    film_ids: tuple[str, ...]
+    names: tuple[str, ...]
+    sources: tuple[SourceLocation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "character_id": self.character_id,
+            "reason": self.reason,
+            "film_ids": list(self.film_ids),
+            "names": list(self.names),
+            "sources": [asdict(source) for source in self.sources],
+        }
+
+
+@dataclass(frozen=True)
 class FileRead:
     """Emitted once per file, before its records: the layout found and how many records it holds."""
 
@@ -206,7 +266,7 @@ class FileRead:
     set_aside_reason: str | None = None
 
 
-LegacyRecord = FileRead | LegacyFilm | LegacyAppearance | SetAsideRecord | RejectedRecord
+LegacyRecord = FileRead | LegacyFilm | SetAsideFilm | LegacyAppearance | SetAsideRecord | RejectedRecord
 
 
 @dataclass
@@ -224,11 +284,13 @@ class ReconciliationReport:
     set_aside_reasons: dict[str, int] = field(default_factory=dict)
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     films_accepted: int = 0
+    films_set_aside: dict[str, int] = field(default_factory=dict)
     film_mentions_merged: int = 0
     characters_accepted: int = 0
     appearances_accepted: int = 0
     appearances_merged: int = 0
     attributions: dict[str, int] = field(default_factory=dict)
+    merges: dict[str, int] = field(default_factory=dict)
 
     def identity_holds(self) -> bool:
         return self.records_read == self.records_accepted + self.records_set_aside + self.records_rejected
@@ -258,11 +320,14 @@ class ReconciliationReport:
             ("records rejected", str(self.records_rejected)),
             *((f"  {k}", str(v)) for k, v in sorted(self.rejected_reasons.items())),
             ("films accepted", str(self.films_accepted)),
+            *((f"  film set aside: {k}", str(v)) for k, v in sorted(self.films_set_aside.items())),
             ("film mentions merged", str(self.film_mentions_merged)),
             ("characters accepted", str(self.characters_accepted)),
             ("appearances accepted", str(self.appearances_accepted)),
             ("appearances merged", str(self.appearances_merged)),
             *((f"  attribution {k}", str(v)) for k, v in sorted(self.attributions.items())),
+            ("character merges (with reason)", str(sum(self.merges.values()))),
+            *((f"  merge {k}", str(v)) for k, v in sorted(self.merges.items())),
             (
                 "identity read = accepted + set aside + rejected",
                 "holds" if self.identity_holds() else "BROKEN",
@@ -281,3 +346,5 @@ class LegacyImportResult:
     set_aside: list[SetAsideRecord]
     rejected: list[RejectedRecord]
     report: ReconciliationReport
+    films_set_aside: list[SetAsideFilm] = field(default_factory=list)
+    merges: list[MergeRecord] = field(default_factory=list)

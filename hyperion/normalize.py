@@ -116,6 +116,23 @@ def title_tokens(title: str) -> list[str]:
     return tokens
 
 
+# A parenthesised aside that names another version of a character (an alternate universe, a variant),
+# not another name for the same one: "Spider-Man (Earth-42)" is not "Spider-Man".
+_VARIANT_ASIDE = re.compile(
+    r"\b(earth[\s-]*\d+|variant|alternate|alternative|universe|timeline|reality|clone|zombie)\b",
+    re.IGNORECASE,
+)
+
+
+def variant_of_name(name: str) -> str | None:
+    """The variant aside of a name ("Earth-42" for "Spider-Man (Earth-42)"), or None."""
+    common = re.split(r"\s*/\s*", name.strip(), maxsplit=1)[0]
+    for aside in re.findall(r"\(([^)]*)\)", common):
+        if _VARIANT_ASIDE.search(aside):
+            return aside.strip()
+    return None
+
+
 def character_id_from_name(name: str) -> str:
     """Return the global character slug of a display name.
 
@@ -123,7 +140,9 @@ def character_id_from_name(name: str) -> str:
     ("Bob Parr / Mr. Incredible" -> "bob-parr", "Anastasia (Anya)" -> "anastasia"). A leading
     honorific is dropped only when at least two words remain ("Mr. George Banks" -> "george-banks"),
     because for a name such as "Mr. Ray" the honorific is part of the common name; "Princess" and "Dr."
-    are always dropped ("Princess Jasmine" -> "jasmine").
+    are always dropped ("Princess Jasmine" -> "jasmine"). An aside naming a variant (an alternate
+    universe, a clone) stays in the id, so that a variant never merges into the original:
+    "Spider-Man (Earth-42)" -> "spider-man-earth-42".
     """
     common = re.split(r"\s*/\s*", name.strip(), maxsplit=1)[0]
     without_aside = re.sub(r"\s*\([^)]*\)", "", common).strip()
@@ -132,7 +151,8 @@ def character_id_from_name(name: str) -> str:
     first = words[0].lower().rstrip(".") if words else ""
     if (len(words) >= 3 and first in _HONORIFICS) or (len(words) >= 2 and first in _DROPPED_TITLES):
         words = words[1:]
-    return slugify(" ".join(words))
+    variant = variant_of_name(name)
+    return slugify(" ".join([*words, variant] if variant and without_aside else words))
 
 
 def _label(text: str) -> str:

@@ -52,6 +52,12 @@ def test_slugify_follows_the_shared_slug_rule(title: str, slug: str) -> None:
         ("Princess Jasmine", "jasmine"),
         ("King Triton", "king-triton"),
         ("Túlio Monteiro", "tulio-monteiro"),
+        # A variant aside stays in the id; an aside that is another name does not.
+        ("Spider-Man (Earth-42)", "spider-man-earth-42"),
+        ("Miles Morales (Earth-42) / Prowler", "miles-morales-earth-42"),
+        ("Peggy Carter (Variant)", "peggy-carter-variant"),
+        ("Stitch (Experiment 626)", "stitch"),
+        ("Thor (Young)", "thor"),
     ],
 )
 def test_character_id_from_name(name: str, character_id: str) -> None:
