@@ -112,16 +112,23 @@ def select_cleanup(
     folders: Sequence[VersionFolder],
     registered: Iterable[str],
     current: str,
-    previous: str | None,
+    published: str | None,
 ) -> Cleanup:
-    """Which versions to drop once ``current`` is published and the view read ``previous`` before.
+    """Which versions to drop once ``current`` is published, the view having read ``published`` before.
 
-    ``registered`` are the versions that have a Trino table. Kept: ``current`` and ``previous``, and every
-    folder newer than ``current`` (a run that may still be writing). Everything else goes: complete
-    versions that were superseded, and incomplete ones older than ``current`` (runs that died).
+    ``registered`` are the versions that have a Trino table. Kept: ``current``, the previous version
+    (``published`` if it differs, else the newest registered one older than ``current``, so re-running a
+    registration never drops it), and every folder newer than ``current`` (a run that may still be
+    writing). Everything else goes: superseded versions, and incomplete ones older than ``current``
+    (runs that died).
     """
+    registered = set(registered)
+    if published and published != current:
+        previous: str | None = published
+    else:
+        previous = max((version for version in registered if version < current), default=None)
     keep = {current, *([previous] if previous else [])}
-    tables = sorted(version for version in set(registered) if version not in keep)
+    tables = sorted(version for version in registered if version not in keep)
     folders_to_delete = sorted(
         folder.name for folder in folders if folder.name not in keep and folder.name < current
     )

@@ -84,21 +84,25 @@ def test_cleanup_keeps_current_and_previous_and_runs_that_may_still_write() -> N
         VersionFolder(V3, True),
         VersionFolder(V4, False),
     ]
-    cleanup = select_cleanup(folders, registered=[V1, V2], current=V3, previous=V2)
+    cleanup = select_cleanup(folders, registered=[V1, V2], current=V3, published=V2)
     # V1 superseded: table and folder go. V2 was published, V3 is: kept. V4 may be a run still writing.
     assert cleanup.tables == [V1]
     assert cleanup.folders == [V1]
-    cleanup = select_cleanup(folders, registered=[V1], current=V3, previous=V1)
+    cleanup = select_cleanup(folders, registered=[V1], current=V3, published=V1)
     assert cleanup.tables == []
     assert cleanup.folders == [V2]  # a dead run: incomplete and older than the published version
 
 
-def test_cleanup_on_a_re_registration_removes_nothing() -> None:
-    folders = [VersionFolder(V1, True), VersionFolder(V2, True)]
-    cleanup = select_cleanup(folders, registered=[V1, V2], current=V2, previous=V2)
-    assert cleanup.tables == [V1]  # V1's table is dropped only once V2 was published before this run
-    cleanup = select_cleanup(folders, registered=[V2], current=V2, previous=V2)
-    assert (cleanup.tables, cleanup.folders) == ([], [V1])
+def test_re_running_a_registration_keeps_the_previous_version() -> None:
+    folders = [VersionFolder(V1, True), VersionFolder(V2, True), VersionFolder(V3, True)]
+    # The view already reads V3: V2 is still the previous one, a query planned on it may be running.
+    cleanup = select_cleanup(folders, registered=[V1, V2, V3], current=V3, published=V3)
+    assert (cleanup.tables, cleanup.folders) == ([V1], [V1])
+    # A registration that died after creating V2's table but before switching the view from V1.
+    cleanup = select_cleanup(folders, registered=[V1, V2], current=V3, published=V1)
+    assert (cleanup.tables, cleanup.folders) == ([V2], [V2])
+    first = select_cleanup(folders[:1], registered=[], current=V1, published=None)
+    assert (first.tables, first.folders) == ([], [])
 
 
 def test_catalog_state_reports_registered_and_published_versions() -> None:
