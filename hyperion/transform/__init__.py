@@ -11,8 +11,12 @@ Modules:
 * :mod:`hyperion.transform.envelopes`: raw envelopes built from the bundled ``data/`` (test fixtures).
 * :mod:`hyperion.transform.jobs`: what the thin ``spark_jobs/`` entrypoints share (session, I/O, summary).
 * :mod:`hyperion.transform.submit`: ``spark-submit`` command lines and the ``--py-files`` archive.
-* :mod:`hyperion.transform.trino_sql`: reading, adapting and running ``queries/*.sql`` through Trino.
+* :mod:`hyperion.transform.publish`: table versions and their publication (the crash guarantee, pure).
+* :mod:`hyperion.transform.storage`: listing and removing versions from the host (WebHDFS, S3, local).
+* :mod:`hyperion.transform.trino_sql`: the generated registration, and reading, adapting and running
+  ``queries/*.sql`` through Trino.
 
-The modules the Spark jobs import (jobs, schemas, keys, raw, the transforms, exports) need only pyspark,
-pyarrow and the standard library, so the zipped package runs on any Spark 3.5+ cluster (EMR included).
+The modules the Spark jobs import (jobs, publish, schemas, keys, raw, the transforms, exports) need only
+pyspark, pyarrow and the standard library, so the zipped package runs on any Spark 3.5+ cluster (EMR
+included).
 """
