@@ -41,6 +41,8 @@ import trino
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
 from hyperion.runtime.spark_submit import JOB_SCRIPTS, SubmitOptions, build_package_archive, run_job
+from hyperion.transform.publish import newest_complete
+from hyperion.transform.storage import LocalVersionStore
 from hyperion.transform.trino_sql import question_files, read_query_file, run_statements
 
 # The raw envelopes are a test fixture (tests/support/), which the benchmark reuses as its input.
@@ -247,6 +249,14 @@ def duckdb_statements(raw_glob: str, films_glob: str, output: Path) -> list[str]
     ]
 
 
+def newest_version(spark_output: Path, table: str) -> Path:
+    """The folder of the newest complete version Spark wrote of ``table`` (the jobs add one per run)."""
+    version = newest_complete(LocalVersionStore(spark_output).list_versions(table))
+    if version is None:
+        raise FileNotFoundError(f"no complete version of {table} under {spark_output / table}")
+    return spark_output / table / version
+
+
 def run_duckdb(raw_directory: Path, spark_output: Path, duckdb_output: Path, rows: int) -> dict[str, Any]:
     if duckdb_output.exists():
         shutil.rmtree(duckdb_output)
@@ -255,7 +265,7 @@ def run_duckdb(raw_directory: Path, spark_output: Path, duckdb_output: Path, row
     started = time.perf_counter()
     for statement in duckdb_statements(
         str(raw_directory / "raw-boxoffice" / "*.jsonl"),
-        str(spark_output / "films" / "*.parquet"),
+        str(newest_version(spark_output, "films") / "*.parquet"),
         duckdb_output,
     ):
         connection.execute(statement)
@@ -274,7 +284,7 @@ def spark_daily_totals(spark_output: Path) -> tuple[int, int]:
     connection = duckdb.connect()
     rows, total = connection.execute(
         "select count(*), sum(gross_cents) "
-        f"from read_parquet('{spark_output / 'box_office_daily'}/*/*.parquet')"
+        f"from read_parquet('{newest_version(spark_output, 'box_office_daily')}/*/*.parquet')"
     ).fetchone()
     connection.close()
     return rows, int(total)

@@ -1,16 +1,19 @@
-"""Register the processed tables in Trino and run every question in queries/, writing the results as Markdown.
+"""Publish the processed tables in Trino and run every question in queries/, writing the results as Markdown.
 
-Purpose: the query step of the pipeline. Runs queries/00_create_tables.sql (external tables over the
-processed Parquet folders, partitions synced), then each other queries/*.sql file, through the ``trino``
-Python client. Each result goes to <output-directory>/<name>.md with the file's question, its SQL and
-the result table. Any error stops the run with a non-zero exit and the failing file named (fails loudly).
+Purpose: the query step of the pipeline. Registers each table's newest complete version (generated DDL:
+a table per version, a view hive.<schema>.<table> switched to it in one metastore call, superseded
+versions dropped), then runs each queries/*.sql file through the ``trino`` Python client. Each result goes
+to <output-directory>/<name>.md with the file's question, its SQL and the result table. Any error stops
+the run with a non-zero exit and the failing step named (fails loudly).
 
-Inputs:  the processed tables under --processed-root (default <HYPERION_HDFS_URL>/processed), Trino at
-         HYPERION_TRINO_URL.
-Outputs: tables in hive.<--schema> (default hyperion); docs/query_results/<name>.md; one summary line.
+Inputs:  the versions under --processed-root (default <HYPERION_HDFS_URL>/processed, listed through
+         WebHDFS, S3 or the local file system), Trino at HYPERION_TRINO_URL.
+Outputs: views and versioned tables in hive.<--schema> (default hyperion); docs/query_results/<name>.md;
+         one summary line. --print-ddl prints the registration SQL on stdout instead (for the Trino CLI).
 
 Run:
     .venv/bin/python scripts/06_queries.py                                   (make queries)
+    .venv/bin/python scripts/06_queries.py --print-ddl > /tmp/ddl.sql        (then trino --file /tmp/ddl.sql)
     .venv/bin/python scripts/06_queries.py --processed-root s3://bucket/processed --schema hyperion_emr
 """
 
@@ -25,14 +28,8 @@ from pathlib import Path
 import trino
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
-from hyperion.transform.trino_sql import (
-    CREATE_TABLES_FILE,
-    QUERIES_DIRECTORY,
-    question_files,
-    read_query_file,
-    render_markdown,
-    run_statements,
-)
+from hyperion.transform import trino_sql
+from hyperion.transform.storage import version_store
 
 logger = logging.getLogger("queries")
 
@@ -40,18 +37,12 @@ logger = logging.getLogger("queries")
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     settings = get_settings()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--processed-root", default=f"{settings.hdfs_url}/processed", help="processed tables root"
-    )
+    parser.add_argument("--processed-root", default=f"{settings.hdfs_url}/processed", help="tables root")
     parser.add_argument("--schema", default=settings.trino_schema, help="Trino schema in the hive catalog")
-    parser.add_argument("--queries-directory", type=Path, default=QUERIES_DIRECTORY)
-    parser.add_argument(
-        "--output-directory",
-        type=Path,
-        default=REPOSITORY_ROOT / "docs" / "query_results",
-        help="Markdown results",
-    )
-    parser.add_argument("--skip-create", action="store_true", help="do not (re)register the tables first")
+    parser.add_argument("--queries-directory", type=Path, default=trino_sql.QUERIES_DIRECTORY)
+    parser.add_argument("--output-directory", type=Path, default=REPOSITORY_ROOT / "docs" / "query_results")
+    parser.add_argument("--skip-create", action="store_true", help="do not publish the tables first")
+    parser.add_argument("--print-ddl", action="store_true", help="print the registration SQL and exit")
     return parser.parse_args(argv)
 
 
@@ -61,33 +52,36 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = get_settings()
+    store = version_store(arguments.processed_root, settings.webhdfs_url, settings.hdfs_user)
+    if arguments.print_ddl:
+        try:
+            ddl = trino_sql.current_registration_sql(store, arguments.processed_root, arguments.schema)
+        except trino_sql.RegistrationError as error:
+            logger.error("%s", error)
+            return 1
+        sys.stdout.write("".join(f"{statement};\n\n" for statement in ddl))
+        return 0
     connection = trino.dbapi.connect(
-        host=settings.trino_host,
-        port=settings.trino_port,
-        user=settings.trino_user,
-        catalog=settings.trino_catalog,
+        host=settings.trino_host, port=settings.trino_port, user=settings.trino_user, catalog="hive"
     )
     started = time.perf_counter()
     arguments.output_directory.mkdir(parents=True, exist_ok=True)
-    current = CREATE_TABLES_FILE
+    current, paths = "the registration", []
     try:
         if not arguments.skip_create:
-            setup = read_query_file(
-                arguments.queries_directory / CREATE_TABLES_FILE, arguments.processed_root, arguments.schema
-            )
-            run_statements(connection, setup.statements())
-            logger.info(
-                "registered the tables in hive.%s over %s", arguments.schema, arguments.processed_root
-            )
-        paths = question_files(arguments.queries_directory)
+            plan = trino_sql.register_tables(connection, store, arguments.processed_root, arguments.schema)
+            logger.info("published in hive.%s: %s", arguments.schema, plan.published)
+        paths = trino_sql.question_files(arguments.queries_directory)
         for path in paths:
             current = path.name
-            query_file = read_query_file(path, arguments.processed_root, arguments.schema)
-            results = run_statements(connection, query_file.statements())
+            query_file = trino_sql.read_query_file(path, arguments.processed_root, arguments.schema)
+            results = trino_sql.run_statements(connection, query_file.statements())
             if len(results) != 1:
                 raise ValueError(f"{path.name}: expected one statement, found {len(results)}")
             output = arguments.output_directory / f"{query_file.name}.md"
-            output.write_text(render_markdown(query_file, results[0], source=arguments.processed_root))
+            output.write_text(
+                trino_sql.render_markdown(query_file, results[0], source=arguments.processed_root)
+            )
             logger.info(
                 "%s: %d rows in %.2f s -> %s", path.name, len(results[0].rows), results[0].seconds, output
             )

@@ -1,7 +1,8 @@
 """Spark job 01: raw film envelopes to the ``studios``, ``franchises`` and ``films`` tables.
 
 Inputs:  ``<input>/<topic>/*.jsonl`` (default topic ``raw-films``): landed envelopes of catalog films.
-Outputs: ``<output>/{studios,franchises,films}/`` as Parquet (overwritten), rejects as JSON Lines under
+Outputs: ``<output>/{studios,franchises,films}/<version>/`` as Parquet (a new version per run, complete
+         once its ``_SUCCESS`` is written; published by scripts/06_queries.py), rejects as JSON Lines under
          ``<rejects>/films/`` (default ``<output>/../rejects/transform``). Logs one summary line.
 
 Run (the standalone master, with the hyperion package zipped by scripts/05_transform.py):
@@ -23,7 +24,7 @@ logger = logging.getLogger("spark_jobs.01_load_films")
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = jobs.job_parser("01_load_films", __doc__).parse_args(argv)
+    arguments = jobs.load_job_arguments("01_load_films", __doc__, argv)
     jobs.configure_logging()
     summary = jobs.JobSummary("01_load_films")
     spark = jobs.build_session("hyperion-01-load-films", arguments.master)
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             ("franchises", build_franchises(latest)),
             ("films", build_films(latest)),
         ):
-            _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table)
+            _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table, arguments.version)
         _, summary.rejects = jobs.write_rejects(rejects, rejects_root, "films")
         logger.info(summary.line())
     finally:

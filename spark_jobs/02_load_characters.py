@@ -1,9 +1,9 @@
 """Spark job 02: raw character envelopes to ``characters``, ``talent`` and ``character_appearances``.
 
-Inputs:  ``<input>/<topic>/*.jsonl`` (default topic ``raw-characters``) and job 01's ``<output>/films/``
-         (every appearance's film is resolved against it).
-Outputs: ``<output>/{characters,talent,character_appearances}/`` as Parquet (overwritten); rejects
-         (unresolved film, missing ids, malformed lines) as JSON Lines under
+Inputs:  ``<input>/<topic>/*.jsonl`` (default topic ``raw-characters``) and the newest complete version
+         of job 01's ``<output>/films/`` (every appearance's film is resolved against it).
+Outputs: ``<output>/{characters,talent,character_appearances}/<version>/`` as Parquet (a new version per
+         run); rejects (unresolved film, missing ids, malformed lines) as JSON Lines under
          ``<rejects>/character_appearances/``. Logs one summary line.
 
 Run:
@@ -31,7 +31,7 @@ logger = logging.getLogger("spark_jobs.02_load_characters")
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = jobs.job_parser("02_load_characters", __doc__).parse_args(argv)
+    arguments = jobs.load_job_arguments("02_load_characters", __doc__, argv)
     jobs.configure_logging()
     summary = jobs.JobSummary("02_load_characters")
     spark = jobs.build_session("hyperion-02-load-characters", arguments.master)
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         raw = read_raw(spark, jobs.join_path(arguments.input, arguments.topic), RAW_CHARACTERS).cache()
         summary.rows_in = raw.count()
-        films = spark.read.parquet(jobs.join_path(arguments.output, "films"))
+        films = jobs.read_table(spark, arguments.output, "films")
         appearances, rejects = split_raw_characters(raw, films)
         appearances = appearances.cache()
         for table, frame in (
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             ("talent", build_talent(appearances)),
             ("character_appearances", build_character_appearances(appearances)),
         ):
-            _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table)
+            _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table, arguments.version)
         _, summary.rejects = jobs.write_rejects(rejects, rejects_root, "character_appearances")
         logger.info(summary.line())
     finally:

@@ -1,10 +1,10 @@
 """Spark job 03: raw box-office film-day envelopes to the daily, weekly, summary and reconciliation tables.
 
-Inputs:  ``<input>/<topic>/*.jsonl`` (default topic ``raw-boxoffice``; one film-day per line) and job 01's
-         ``<output>/films/``.
-Outputs: ``<output>/box_office_daily/`` (Parquet partitioned by ``box_office_year``),
-         ``<output>/{box_office_weekly,box_office_film_summary,box_office_reconciliation}/``, all
-         overwritten; rejects as JSON Lines under ``<rejects>/box_office_daily/``. Deduplicates on
+Inputs:  ``<input>/<topic>/*.jsonl`` (default topic ``raw-boxoffice``; one film-day per line) and the
+         newest complete version of job 01's ``<output>/films/``.
+Outputs: ``<output>/box_office_daily/<version>/`` (Parquet partitioned by ``box_office_year``),
+         ``<output>/{box_office_weekly,box_office_film_summary,box_office_reconciliation}/<version>/``, a
+         new version per run; rejects as JSON Lines under ``<rejects>/box_office_daily/``. Deduplicates on
          (film_id, date, state, theater_id), so a replayed raw file never doubles revenue. Logs one summary
          line (rows_in counts box-office rows, not messages).
 
@@ -40,7 +40,7 @@ logger = logging.getLogger("spark_jobs.03_load_boxoffice")
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = jobs.job_parser("03_load_boxoffice", __doc__).parse_args(argv)
+    arguments = jobs.load_job_arguments("03_load_boxoffice", __doc__, argv)
     jobs.configure_logging()
     summary = jobs.JobSummary("03_load_boxoffice")
     spark = jobs.build_session("hyperion-03-load-boxoffice", arguments.master)
@@ -51,25 +51,31 @@ def main(argv: list[str] | None = None) -> int:
         # rejects and every table come from it.
         labeled = label_rows(raw).persist(StorageLevel.MEMORY_AND_DISK)
         summary.rows_in = labeled.count()
-        films = spark.read.parquet(jobs.join_path(arguments.output, "films")).cache()
+        films = jobs.read_table(spark, arguments.output, "films").cache()
         valid_rows, early_rejects = split_labeled_rows(labeled)
         keyed = deduplicate_rows(valid_rows, films).persist(StorageLevel.MEMORY_AND_DISK)
         _, summary.rejects = jobs.write_rejects(
             early_rejects.unionByName(unresolved_rejects(keyed)), rejects_root, "box_office_daily"
         )
         daily_path, summary.rows_out["box_office_daily"] = jobs.write_table(
-            build_daily(resolved_rows(keyed)), arguments.output, "box_office_daily"
+            build_daily(resolved_rows(keyed)), arguments.output, "box_office_daily", arguments.version
         )
         keyed.unpersist()
         labeled.unpersist()
         daily = spark.read.parquet(daily_path)
         weekly = build_weekly(daily, films)
         film_summary = build_film_summary(daily, films)
+        paths = {}
         for table, frame in (("box_office_weekly", weekly), ("box_office_film_summary", film_summary)):
-            _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table)
-        film_summary = spark.read.parquet(jobs.join_path(arguments.output, "box_office_film_summary"))
+            paths[table], summary.rows_out[table] = jobs.write_table(
+                frame, arguments.output, table, arguments.version
+            )
+        film_summary = spark.read.parquet(paths["box_office_film_summary"])
         _, summary.rows_out["box_office_reconciliation"] = jobs.write_table(
-            build_reconciliation(film_summary, films), arguments.output, "box_office_reconciliation"
+            build_reconciliation(film_summary, films),
+            arguments.output,
+            "box_office_reconciliation",
+            arguments.version,
         )
         logger.info(summary.line())
     finally:

@@ -1,6 +1,7 @@
 """Spark job 04: the processed tables to the site's denormalized Parquet exports and ``manifest.json``.
 
-Inputs:  ``<input>/<table>/`` Parquet folders written by jobs 01 to 03 (the processed root).
+Inputs:  the newest complete version, ``<input>/<table>/<version>/``, of each table written by jobs 01 to
+         03 (the processed root).
 Outputs: ``<exports>/<name>.parquet`` for films_complete, characters_complete, boxoffice_summary,
          studio_stats, talent_stats, boxoffice_daily_by_film, boxoffice_weekly_by_film and
          boxoffice_by_state (zstd, sorted, made by pyarrow on the driver), and ``<exports>/manifest.json``
@@ -41,10 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = jobs.JobSummary("04_export_analytics")
     spark = jobs.build_session("hyperion-04-export-analytics", arguments.master)
     try:
-        tables = {
-            name: spark.read.parquet(jobs.join_path(arguments.input, name)).cache()
-            for name in PROCESSED_INPUTS
-        }
+        tables = {name: jobs.read_table(spark, arguments.input, name).cache() for name in PROCESSED_INPUTS}
         summary.rows_in = sum(frame.count() for frame in tables.values())
         films, appearances, daily = (
             tables["films"],

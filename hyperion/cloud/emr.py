@@ -11,7 +11,7 @@ Layout of one proof run under ``s3://<bucket>/<prefix>/``::
     code/hyperion.zip            the hyperion package, for spark-submit --py-files
     code/spark_jobs/NN_*.py      the four jobs
     code/bootstrap_python311.sh  bootstrap action: Python 3.11 for the jobs (EMR 7 defaults to 3.9)
-    code/queries/*.sql           the sample queries; 00_create_tables.sql adapted to processed/ below
+    code/queries/*.sql           the sample queries; 00_register_tables.sql, generated for processed/ below
     raw/<topic>/...              the raw JSON Lines, as landed in HDFS /raw/<topic>/
     processed/<table>/           written by jobs 01-03
     rejects/transform/<table>/   the jobs' rejects (JSON Lines)
@@ -21,13 +21,15 @@ Layout of one proof run under ``s3://<bucket>/<prefix>/``::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hyperion.pipeline import JOBS, Locations, SubmitTarget, spark_submit_arguments
 from hyperion.runtime.spark_submit import package_archive_bytes
-from hyperion.transform.trino_sql import CREATE_TABLES_FILE, adapt_sql
+from hyperion.transform.publish import new_version
+from hyperion.transform.schemas import PROCESSED_TABLES
+from hyperion.transform.trino_sql import registration_sql
 
 DEFAULT_RELEASE_LABEL = "emr-7.9.0"
 INSTANCE_TYPE = "m5.xlarge"
@@ -55,6 +57,9 @@ class RunLocation:
 
     bucket: str
     prefix: str
+    # The version folder every load job of this run writes (``<table>/<version>/``), fixed at plan time so
+    # that the uploaded registration can name it before the cluster exists.
+    version: str = field(default_factory=new_version)
 
     def uri(self, relative: str = "") -> str:
         """The s3:// URI of a path inside the run (folders end with '/')."""
@@ -165,25 +170,37 @@ def spark_steps(location: RunLocation) -> list[dict[str, Any]]:
             "ActionOnFailure": "CANCEL_AND_WAIT",
             "HadoopJarStep": {
                 "Jar": "command-runner.jar",
-                "Args": spark_submit_arguments(job, location.locations, location.submit_target),
+                "Args": with_version(
+                    spark_submit_arguments(job, location.locations, location.submit_target), location.version
+                ),
             },
         }
         for job in JOBS
     ]
 
 
-def table_registration_sql(create_tables_text: str, processed_root: str, schema: str = SCHEMA) -> str:
-    """The DDL that registers the processed tables over ``processed_root`` in Trino's ``schema``.
+REGISTER_TABLES_FILE = "00_register_tables.sql"
 
-    The one place the EMR plan (and its rehearsal) turns ``queries/00_create_tables.sql`` into its own DDL.
+
+def with_version(arguments: list[str], version: str) -> list[str]:
+    """A load job's arguments with ``--version``, so that its tables land in the run's version folder."""
+    return [*arguments, "--version", version] if "--output" in arguments else arguments
+
+
+def table_registration_sql(processed_root: str, version: str, schema: str = SCHEMA) -> str:
+    """The DDL that publishes every processed table's ``version`` under ``processed_root`` in ``schema``.
+
+    The one place the EMR plan (and its rehearsal) renders its registration, from the same generated
+    statements as ``scripts/06_queries.py`` (``hyperion.transform.trino_sql.registration_sql``).
     """
-    return adapt_sql(create_tables_text, processed_root, schema)
+    statements = registration_sql(processed_root, dict.fromkeys(PROCESSED_TABLES, version), schema)
+    return "".join(f"{statement};\n" for statement in statements)
 
 
 def query_step(location: RunLocation, query_names: list[str]) -> dict[str, Any]:
     """A step that copies queries/*.sql to the primary node and runs each with trino-cli.
 
-    Files run in name order (00_create_tables.sql, uploaded adapted to the run's processed root, first);
+    Files run in name order (00_register_tables.sql, generated for the run's processed root, first);
     each result is printed as CSV with a header line naming the file, so the step's stdout log is the
     query output to capture.
     """
@@ -259,13 +276,10 @@ def plan_uploads(
     query_paths = sorted((repository_root / "queries").glob("*.sql"))
     if not query_paths:
         raise FileNotFoundError(f"no queries in {repository_root / 'queries'}")
+    ddl = table_registration_sql(location.locations.processed, location.version)
+    uploads.append(Upload(location.key(f"code/queries/{REGISTER_TABLES_FILE}"), body=ddl.encode()))
     for path in query_paths:
-        key = location.key(f"code/queries/{path.name}")
-        if path.name == CREATE_TABLES_FILE:
-            ddl = table_registration_sql(path.read_text(), location.locations.processed)
-            uploads.append(Upload(key, body=ddl.encode()))
-        else:
-            uploads.append(Upload(key, source=path))
+        uploads.append(Upload(location.key(f"code/queries/{path.name}"), source=path))
     raw_files = sorted(path for path in raw_dir.rglob("*") if path.is_file())
     if not raw_files:
         raise FileNotFoundError(f"no raw data in {raw_dir}")
@@ -274,7 +288,7 @@ def plan_uploads(
         Upload(location.key(f"{raw_root}/{path.relative_to(raw_dir).as_posix()}"), source=path)
         for path in raw_files
     ]
-    return uploads, [path.name for path in query_paths]
+    return uploads, [REGISTER_TABLES_FILE, *(path.name for path in query_paths)]
 
 
 # ---------------------------------------------------------------------------------------------

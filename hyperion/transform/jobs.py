@@ -1,6 +1,9 @@
 """What the thin ``spark_jobs/`` entrypoints share: the session, table I/O and the one-line summary.
 
 Paths are URLs (``hdfs://``, ``s3://``, ``file://``) joined with ``/``; nothing here knows the runtime.
+A job writes each table to a new version folder, ``<output>/<table>/<version>/``, and reads another job's
+table from its newest complete version (see ``hyperion.transform.publish`` for the guarantee): a job
+killed mid-write never changes what readers see.
 """
 
 from __future__ import annotations
@@ -15,6 +18,14 @@ from dataclasses import dataclass, field
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StructType
 
+from hyperion.transform.publish import (
+    SUCCESS_MARKER,
+    VersionFolder,
+    is_version,
+    new_version,
+    newest_complete,
+    version_folders,
+)
 from hyperion.transform.schemas import PARTITION_COLUMNS, PROCESSED_TABLES
 
 logger = logging.getLogger(__name__)
@@ -35,6 +46,9 @@ def load_job_parser(description: str, default_topic: str) -> argparse.ArgumentPa
         "--rejects", default=None, help="rejects root (default <output>/../rejects/transform)"
     )
     parser.add_argument("--master", default=None, help="Spark master when not run through spark-submit")
+    parser.add_argument(
+        "--version", default=None, help="version folder to write (default: UTC time + random id)"
+    )
     return parser
 
 
@@ -64,6 +78,16 @@ JOB_PARSERS: dict[str, Callable[[str], argparse.ArgumentParser]] = {
 def job_parser(job_name: str, description: str = "") -> argparse.ArgumentParser:
     """The argument parser of the Spark job ``job_name`` (e.g. ``01_load_films``)."""
     return JOB_PARSERS[job_name](description or f"Spark job {job_name}")
+
+
+def load_job_arguments(job_name: str, description: str, argv: list[str] | None) -> argparse.Namespace:
+    """The parsed arguments of a load job (01-03); ``--version`` defaults to a new one (``new_version``)."""
+    parser = job_parser(job_name, description)
+    arguments = parser.parse_args(argv)
+    if arguments.version is not None and not is_version(arguments.version):
+        parser.error(f"--version {arguments.version!r} is not a version name like {new_version()!r}")
+    arguments.version = arguments.version or new_version()
+    return arguments
 
 
 def configure_logging() -> None:
@@ -118,20 +142,60 @@ def written_rows(spark: SparkSession, path: str, schema: StructType | None = Non
     return spark.read.schema(schema).parquet(path).count()
 
 
-def write_table(frame: DataFrame, output_root: str, table: str) -> tuple[str, int]:
-    """Overwrite the processed ``table`` under ``output_root`` as Parquet; return its path and row count.
+def list_version_folders(spark: SparkSession, table_root: str) -> list[VersionFolder]:
+    """The version folders under ``table_root``, through Spark's Hadoop ``FileSystem``.
 
-    The frame must already have the table's schema. A partitioned table is repartitioned by its partition
-    columns first, so each partition folder holds one file.
+    The JVM's file system, not a Python client, so the same call lists ``hdfs://``, ``s3a://``, EMR's
+    ``s3://`` and ``file://`` with the job's own configuration and credentials.
+    """
+    jvm = spark.sparkContext._jvm
+    root = jvm.org.apache.hadoop.fs.Path(table_root)
+    file_system = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not file_system.exists(root):
+        return []
+    entries = []
+    for status in file_system.listStatus(root):
+        if status.isDirectory():
+            folder = status.getPath()
+            marker = jvm.org.apache.hadoop.fs.Path(folder, SUCCESS_MARKER)
+            entries.append((folder.getName(), bool(file_system.exists(marker))))
+    return version_folders(entries)
+
+
+def newest_table_path(spark: SparkSession, root: str, table: str) -> str:
+    """``<root>/<table>/<version>`` of the table's newest complete version; an error naming it if none."""
+    version = newest_complete(list_version_folders(spark, join_path(root, table)))
+    if version is None:
+        raise FileNotFoundError(
+            f"{table}: no complete version (a <version>/ folder with {SUCCESS_MARKER}) under "
+            f"{join_path(root, table)}/; run the job that writes it first"
+        )
+    return join_path(root, table, version)
+
+
+def read_table(spark: SparkSession, root: str, table: str) -> DataFrame:
+    """The newest complete version of the processed ``table`` under ``root``."""
+    path = newest_table_path(spark, root, table)
+    logger.info("reading %s", path)
+    return spark.read.parquet(path)
+
+
+def write_table(frame: DataFrame, output_root: str, table: str, version: str) -> tuple[str, int]:
+    """Write the processed ``table`` as ``<output_root>/<table>/<version>/``; return its path and row count.
+
+    The folder is new (a run's version is unique), so no reader is affected until it is published, and
+    an existing folder is an error rather than overwritten. Spark's commit writes ``_SUCCESS`` last: the
+    folder is complete only then. The frame must already have the table's schema. A partitioned table is
+    repartitioned by its partition columns first, so each partition folder holds one file.
     """
     expected = PROCESSED_TABLES[table]
     if frame.schema.simpleString() != expected.simpleString():
         raise ValueError(f"{table}: schema {frame.schema.simpleString()} is not {expected.simpleString()}")
-    path = join_path(output_root, table)
+    path = join_path(output_root, table, version)
     partition_columns = PARTITION_COLUMNS.get(table, [])
     # One file per table (or per partition): the tables are small, and Trino reads fewer footers.
     writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.repartition(1)
-    writer = writer_frame.write.mode("overwrite").option("compression", "zstd")
+    writer = writer_frame.write.mode("errorifexists").option("compression", "zstd")
     if partition_columns:
         writer = writer.partitionBy(*partition_columns)
     writer.parquet(path)

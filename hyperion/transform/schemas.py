@@ -2,10 +2,10 @@
 
 Raw JSON is always read with one of the ``RAW_*`` schemas (never inferred), so a missing or mistyped
 field becomes a null that the transforms reject with a reason, and a line that is not JSON at all lands in
-``_corrupt_record``. The processed schemas are the contract with Trino: ``queries/00_create_tables.sql``
-declares the same columns with the matching types (``LongType`` = ``BIGINT``, ``IntegerType`` =
-``INTEGER``, ``DateType`` = ``DATE``, ``DoubleType`` = ``DOUBLE``, arrays = ``ARRAY(VARCHAR)``), and a
-unit test checks that the two agree.
+``_corrupt_record``. The processed schemas are the contract with Trino: the registration
+(``hyperion.transform.trino_sql.registration_sql``) is generated from them with :func:`trino_type`
+(``LongType`` = ``BIGINT``, ``IntegerType`` = ``INTEGER``, ``DateType`` = ``DATE``, ``DoubleType`` =
+``DOUBLE``, arrays = ``ARRAY(VARCHAR)``), and a unit test checks the generated DDL against them.
 """
 
 from __future__ import annotations

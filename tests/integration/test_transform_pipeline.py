@@ -20,77 +20,36 @@ from typing import Any
 import pytest
 import trino
 from hdfs import InsecureClient
-from support.envelopes import (
-    boxoffice_envelopes,
-    character_envelopes,
-    envelope,
-    film_envelopes,
-    landed_file_name,
-    landed_lines,
+from support.jobs import JOB_SCRIPTS, pipeline_arguments
+from transform_fixtures import (
+    DATA_DIRECTORY,
+    SAMPLE_FILMS,
+    UNKNOWN_FILM,
+    catalog,
+    drop_schema,
+    land_fixtures,
 )
 
 from hyperion.config import REPOSITORY_ROOT, Settings
-from hyperion.pipeline import JOBS, Locations
 from hyperion.runtime.services import trino_cli_command
-from hyperion.runtime.spark_submit import SubmitOptions, build_package_archive, run_pipeline_job
+from hyperion.runtime.spark_submit import SubmitOptions, build_package_archive, run_job
 from hyperion.transform.exports import EXPORTS
+from hyperion.transform.publish import newest_complete
 from hyperion.transform.schemas import PROCESSED_TABLES
+from hyperion.transform.storage import version_store
 from hyperion.transform.trino_sql import (
-    CREATE_TABLES_FILE,
     QUERIES_DIRECTORY,
+    RegistrationPlan,
     adapt_sql,
     question_files,
-    read_query_file,
+    read_catalog_state,
+    register_tables,
     run_statements,
 )
 
 pytestmark = pytest.mark.integration
 
-DATA_DIRECTORY = REPOSITORY_ROOT / "data"
-SAMPLE_FILMS = ["toy-story", "frozen", "the-lion-king", "moana", "wall-e", "ice-age"]
-REPLAYED_FILM = "frozen"
-UNKNOWN_FILM = "not-a-catalog-film"
 EXPORT_BUDGET_BYTES = 10 * 1024 * 1024
-
-
-def catalog() -> list[dict[str, Any]]:
-    return json.loads((DATA_DIRECTORY / "complete_movie_list.json").read_text())["films"]
-
-
-def land(client: InsecureClient, folder: str, envelopes: list[dict[str, Any]], first_offset: int = 0) -> None:
-    """Write one landed file the way a consumer names it (partition 0, its offset range)."""
-    name = landed_file_name(0, first_offset, first_offset + len(envelopes) - 1)
-    client.write(f"{folder}/{name}", data="".join(landed_lines(envelopes, 0, first_offset)), encoding="utf-8")
-
-
-def land_fixtures(client: InsecureClient, raw_root: str) -> None:
-    land(client, f"{raw_root}/raw-films", list(film_envelopes(DATA_DIRECTORY, "run-films")))
-    characters = list(character_envelopes(DATA_DIRECTORY, "run-characters"))
-    orphan = {
-        "character_id": "nobody-in-particular",
-        "film_id": UNKNOWN_FILM,
-        "name": "Nobody",
-        "role": "minor",
-        "species": "human",
-        "species_detail": None,
-        "gender": "unknown",
-        "voice_actors": ["A. Voice", "B. Voice"],
-        "singing_voice_actors": [],
-        "notes": None,
-    }
-    characters.append(envelope(orphan, "tests/orphan.json", "$.characters[0]", "run-characters"))
-    land(client, f"{raw_root}/raw-characters", characters)
-    boxoffice = list(boxoffice_envelopes(DATA_DIRECTORY, seed=42, film_ids=SAMPLE_FILMS, run_id="run-box"))
-    unknown_day = {
-        "film_id": UNKNOWN_FILM,
-        "date": "2020-01-03",
-        "rows": [{"state": "CA", "theater_id": 0, "gross_cents": 5}],
-    }
-    boxoffice.append(envelope(unknown_day, "tests", "unknown", "run-box"))
-    land(client, f"{raw_root}/raw-boxoffice", boxoffice)
-    # A replay: the producer sent one film's days again, so they land a second time at later offsets.
-    replayed = [value for value in boxoffice if value["payload"]["film_id"] == REPLAYED_FILM]
-    land(client, f"{raw_root}/raw-boxoffice", replayed, first_offset=len(boxoffice))
 
 
 def table_fingerprints(connection: Any, schema: str) -> dict[str, list[Any]]:
@@ -120,13 +79,14 @@ class PipelineRun:
         self.fingerprints: list[dict[str, list[Any]]] = []
         self.manifests: list[dict[str, Any]] = []
         self.logs: list[Path] = []
+        self.registrations: list[RegistrationPlan] = []
         self.connection = trino.dbapi.connect(
             host=settings.trino_host, port=settings.trino_port, user=settings.trino_user, catalog="hive"
         )
 
     def register_tables(self) -> None:
-        setup = read_query_file(QUERIES_DIRECTORY / CREATE_TABLES_FILE, self.processed_root, self.schema)
-        run_statements(self.connection, setup.statements())
+        store = version_store(self.processed_root, self.settings.webhdfs_url, self.settings.hdfs_user)
+        self.registrations.append(register_tables(self.connection, store, self.processed_root, self.schema))
 
 
 @pytest.fixture(scope="module")
@@ -143,12 +103,12 @@ def pipeline(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Itera
         )
         for attempt in (1, 2):
             exports = run.work / f"exports-{attempt}"
-            locations = Locations(
-                f"{settings.hdfs_url}{root}/raw", run.processed_root, run.rejects_root, str(exports)
+            arguments = pipeline_arguments(
+                f"{settings.hdfs_url}{root}/raw", run.processed_root, exports, run.rejects_root
             )
-            for job in JOBS:
-                log = run.work / f"run-{attempt}-{job.key}.log"
-                run_pipeline_job(job, locations, options, log)
+            for job, script in sorted(JOB_SCRIPTS.items()):
+                log = run.work / f"run-{attempt}-{job}.log"
+                run_job(script, arguments[job], options, log)
                 run.logs.append(log)
             # Snapshot through Trino before the next run overwrites the tables.
             run.register_tables()
@@ -156,9 +116,7 @@ def pipeline(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Itera
             run.manifests.append(json.loads((exports / "manifest.json").read_text()))
         yield run
     finally:
-        for table in PROCESSED_TABLES:
-            run_statements(run.connection, [f"drop table if exists hive.{run.schema}.{table}"])
-        run_statements(run.connection, [f"drop schema if exists hive.{run.schema}"])
+        drop_schema(run.connection, run.schema)
         run.connection.close()
         client.delete(root, recursive=True)
 
@@ -168,6 +126,21 @@ def test_two_runs_give_identical_row_counts_and_checksums(pipeline: PipelineRun)
     assert first == second
     assert all(fingerprint[0] > 0 for fingerprint in first.values())
     assert pipeline.manifests[0] == pipeline.manifests[1]
+
+
+def test_each_run_publishes_a_new_version_and_keeps_the_previous(pipeline: PipelineRun) -> None:
+    first, second = (plan.published for plan in pipeline.registrations)
+    assert sorted(first) == sorted(second) == sorted(PROCESSED_TABLES)
+    assert all(second[table] > first[table] for table in PROCESSED_TABLES)
+    state = read_catalog_state(pipeline.connection, pipeline.schema)
+    store = version_store(pipeline.processed_root, pipeline.settings.webhdfs_url, pipeline.settings.hdfs_user)
+    for table in PROCESSED_TABLES:
+        assert state.relations[table] == "VIEW"
+        assert state.published(table) == second[table]
+        assert state.registered_versions(table) == [first[table], second[table]]
+        folders = store.list_versions(table)
+        assert [folder.name for folder in folders] == [first[table], second[table]]
+        assert newest_complete(folders) == second[table]
 
 
 def test_exports_are_complete_and_within_budget(pipeline: PipelineRun) -> None:
@@ -266,17 +239,40 @@ def test_queries_runner_runs_every_question(pipeline: PipelineRun, tmp_path: Pat
 def test_queries_runner_fails_loudly_on_a_broken_query(pipeline: PipelineRun, tmp_path: Path) -> None:
     queries = tmp_path / "queries"
     queries.mkdir()
-    (queries / CREATE_TABLES_FILE).write_text("select 1")
     (queries / "broken.sql").write_text(
         "-- Question: none\n-- Grain: none\nselect no_such_column from hive.hyperion.films\n"
     )
     completed = subprocess.run(
         [sys.executable, str(REPOSITORY_ROOT / "scripts" / "06_queries.py"), "--schema", pipeline.schema,
-         "--queries-directory", str(queries), "--output-directory", str(tmp_path / "out")],
+         "--queries-directory", str(queries), "--output-directory", str(tmp_path / "out"),
+         "--skip-create"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert completed.returncode == 1
     assert "broken.sql failed" in completed.stderr
+
+
+def test_trino_cli_runs_the_printed_registration(pipeline: PipelineRun, tmp_path: Path) -> None:
+    schema = f"{pipeline.schema}_cli"
+    ddl = tmp_path / "ddl.sql"
+    with ddl.open("w") as output:
+        printed = subprocess.run(
+            [sys.executable, str(REPOSITORY_ROOT / "scripts" / "06_queries.py"), "--print-ddl",
+             "--processed-root", pipeline.processed_root, "--schema", schema],
+            stdout=output, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    try:
+        completed = subprocess.run(
+            [*trino_cli_command(pipeline.settings), "--file", str(ddl)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert table_fingerprints(pipeline.connection, schema) == pipeline.fingerprints[-1]
+    finally:
+        drop_schema(pipeline.connection, schema)
 
 
 def test_trino_cli_runs_a_query_file(pipeline: PipelineRun, tmp_path: Path) -> None:

@@ -108,10 +108,11 @@ def test_uploads_carry_the_ddl_adapted_to_the_run_and_the_raw_under_the_jobs_inp
     uploads, query_names = emr.plan_uploads(LOCATION, REPOSITORY_ROOT, raw_dir, bootstrap)
     by_key = {upload.key: upload for upload in uploads}
     prefix = "hyperion-emr-proof/run-1/"
-    ddl = by_key[prefix + "code/queries/00_create_tables.sql"].body.decode()
+    ddl = by_key[prefix + "code/queries/00_register_tables.sql"].body.decode()
     assert "hdfs://" not in "\n".join(split_statements(ddl))
-    assert f"external_location = '{RUN_URI}processed/films'" in ddl
-    assert query_names[0] == "00_create_tables.sql"
+    assert f"external_location = '{RUN_URI}processed/films/{LOCATION.version}'" in ddl
+    assert f"create or replace view hive.{emr.SCHEMA}.films as" in ddl
+    assert query_names[0] == "00_register_tables.sql"
     keys = set(by_key)
     assert {prefix + f"raw/{topic}/part-0-0-1.jsonl" for topic in ("raw-films", "raw-boxoffice")} <= keys
     assert {prefix + f"code/spark_jobs/{step['Name']}.py" for step in emr.spark_steps(LOCATION)} <= keys
