@@ -12,7 +12,7 @@ RUNTIME ?= $(shell scripts/detect_runtime.sh)
 
 .PHONY: help install fetch up down status logs demo test test-unit test-integration lint validate-data \
         topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
-        deploy deploy-dry-run bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
+        reconcile redrive deploy deploy-dry-run bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -81,6 +81,12 @@ queries: install ## 06: register the tables in Trino and run queries/*.sql into 
 	@$(PYTHON) scripts/06_queries.py
 
 pipeline: ingest transform queries ## the whole pipeline on the running stack (01-06)
+
+reconcile: install ## counts at every hop from source to exports; fails if any hop does not balance
+	@$(PYTHON) scripts/reconcile.py $(ARGS)
+
+redrive: install ## send fixed dead letters back through the producer path: make redrive ARGS="send --from-file fixed.jsonl"
+	@$(PYTHON) scripts/redrive_deadletter.py $(ARGS)
 
 web: install ## 07: pack exports/ into the site and build it into frontend/dist
 	@$(PYTHON) scripts/07_build_site.py --exports exports --output frontend/public/data
