@@ -341,6 +341,10 @@ def render_table(report: Report) -> str:
     ]
     if details:
         lines += ["", *details]
+    processed_rows = report.context.get("processed_rows") or {}
+    if processed_rows:
+        measures = [f"{name}={value}" for name, value in processed_rows.items()]
+        lines += ["", "processed: " + " ".join(measures)]
     unbalanced = report.unbalanced()
     verdict = (
         f"balanced: all {len(report.hops)} hops"

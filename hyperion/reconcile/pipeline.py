@@ -133,19 +133,16 @@ def reconcile(settings: Settings, options: ReconcileOptions) -> Report:
         if STAGE_PROCESSED in options.stages:
             rejects = readers.read_transform_rejects(rejects_store, f"{rejects_root}/{flow.table}")
             grain = measures.get(flow.grain_measure)
-            if grain is None or rejects is None:
-                for _ in landed:
-                    pass
-                missing = "table" if grain is None else "rejects folder"
-                hops.append(
-                    missing_hop(STAGE_PROCESSED, flow.table, "records", f"no {missing} for {flow.table}")
-                )
-            else:
+            if grain is not None and rejects is not None:
                 hops.append(transform_hop(flow.table, landed, rejects, grain))
-        else:
+            else:
+                missing = "table" if grain is None else "rejects folder"
+                problem = f"no {missing} for {flow.table}"
+                hops.append(missing_hop(STAGE_PROCESSED, flow.table, "records", problem))
+        if STAGE_LANDING in options.stages:
+            # The transform hop above consumed ``landed`` and filled ``tally``; count it here otherwise.
             for _ in landed:
                 pass
-        if STAGE_LANDING in options.stages:
             consume_rejects, reject_names = readers.count_landed_lines(landing, directories.rejects)
             coverage = offset_coverage_problems(tally.file_names + reject_names, log.end_offsets)
             hop = landing_hop(topic, log.messages, tally.records, tally.messages, consume_rejects, coverage)
@@ -222,9 +219,9 @@ def processed_measures(store: readers.FileStore, root: str) -> dict[str, int]:
     """Row counts of every table, and the measures the hops compare (absent when a table is missing)."""
     measures: dict[str, int] = {}
     for table in ROW_COUNT_TABLES:
-        frame = readers.read_parquet_folder(store, f"{root}/{table}", [])
-        if frame is not None:
-            measures[f"{table}.rows"] = frame.num_rows
+        rows = readers.count_parquet_rows(store, f"{root}/{table}")
+        if rows is not None:
+            measures[f"{table}.rows"] = rows
     appearances = readers.read_parquet_folder(
         store, f"{root}/character_appearances", ["character_id", "film_id"]
     )

@@ -354,3 +354,16 @@ def read_parquet_folder(store: FileStore, folder: str, columns: list[str]) -> An
     if not tables:
         return None
     return pa.concat_tables(tables)
+
+
+def count_parquet_rows(store: FileStore, folder: str) -> int | None:
+    """Rows of a table folder (its newest complete version) from the Parquet footers, or None."""
+    import pyarrow.parquet as parquet
+
+    current = current_folder(store, folder)
+    if current is None:
+        return None
+    paths = [path for path in data_files(store, current) if path.endswith(".parquet")]
+    if not paths:
+        return None
+    return sum(parquet.ParquetFile(io.BytesIO(store.read_bytes(path))).metadata.num_rows for path in paths)

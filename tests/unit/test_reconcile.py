@@ -274,3 +274,64 @@ def test_a_redrive_skips_what_the_topic_already_holds_for_it():
     ]
     kept = list(without_already_sent(items, locations))
     assert [item.source_location for item in kept] == ["$[1]", "$[2]"]
+
+
+def write_parquet(path, columns: dict) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as parquet
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    parquet.write_table(pa.table(columns), path)
+
+
+def test_processed_measures_and_export_hops_over_local_files(tmp_path):
+    from hyperion.reconcile.pipeline import processed_measures
+    from hyperion.reconcile.readers import LocalFiles
+
+    processed = tmp_path / "processed"
+    # films published as versions: the older complete one and a newer one still without its marker
+    write_parquet(processed / "films" / "v1" / "part-0.parquet", {"film_id": ["a", "b"]})
+    (processed / "films" / "v1" / "_SUCCESS").touch()
+    write_parquet(processed / "films" / "v2" / "part-0.parquet", {"film_id": ["a"]})
+    write_parquet(
+        processed / "character_appearances" / "part-0.parquet",
+        {"character_id": ["c", "c", "d"], "film_id": ["a", "a", "b"], "talent_name": ["x", "y", None]},
+    )
+    for year, rows in ((2020, [("a", "CA", 10, 2), ("a", "NY", 5, 1)]), (2021, [("b", "CA", 7, 1)])):
+        write_parquet(
+            processed / "box_office_daily" / f"box_office_year={year}" / "part-0.parquet",
+            {
+                "film_id": [row[0] for row in rows],
+                "box_office_date": [f"{year}-01-01"] * len(rows),
+                "state": [row[1] for row in rows],
+                "gross_cents": [row[2] for row in rows],
+                "theater_count": [row[3] for row in rows],
+            },
+        )
+    measures = processed_measures(LocalFiles(), str(processed))
+    assert measures == {
+        "films.rows": 2,
+        "character_appearances.rows": 3,
+        "character_appearances.appearances": 2,
+        "box_office_daily.rows": 3,
+        "box_office_daily.theater_rows": 4,
+        "box_office_daily.gross_cents": 22,
+        "box_office_daily.film_days": 2,
+        "box_office_daily.film_states": 3,
+    }
+
+    from hyperion.reconcile.pipeline import export_hops
+
+    exports = tmp_path / "exports"
+    write_parquet(exports / "films_complete.parquet", {"film_id": ["a", "b"]})
+    write_parquet(
+        exports / "boxoffice_daily_by_film.parquet",
+        {"film_id": ["a", "b"], "box_office_date": ["2020-01-01", "2021-01-01"], "gross_cents": [15, 6]},
+    )
+    (exports / "manifest.json").write_text(json.dumps({"files": {"films_complete": {"rows": 2}}}))
+    hops = {(hop.subject, hop.unit): hop for hop in export_hops(measures, exports)}
+    assert hops[("films_complete", "rows")].balances
+    assert hops[("boxoffice_daily_by_film", "rows")].balances
+    gross = hops[("boxoffice_daily_by_film", "gross_cents")]
+    assert (gross.received, gross.passed, gross.balances) == (22, 21, False)
+    assert not hops[("talent_stats", "rows")].balances  # no such export file
