@@ -177,6 +177,8 @@ def source_hops(
     """The latest produce run of ``topic`` read again, and every re-drive of it, against Kafka."""
     manifests = read_manifests(client, landing_root, topic)
     produced = [manifest for manifest in manifests if manifest.kind == KIND_PRODUCE]
+    if not produced and not log.messages:
+        return [Hop(STAGE_SOURCE, topic, "records", 0, 0, notes=("no run recorded, and the topic is empty",))]
     if not produced:
         return [
             missing_hop(STAGE_SOURCE, topic, "records", f"no run manifest under {landing_root} raw/_runs")
