@@ -24,7 +24,7 @@ from hdfs import InsecureClient
 
 from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
 from hyperion.dataset import DEFAULT_DATA_DIR
-from hyperion.ingest.landing import topic_directories
+from hyperion.ingest.landing import parse_landed_file_name, topic_directories
 from hyperion.ingest.reconcile import boxoffice_keys, iter_landed_objects, landed_file_names
 from hyperion.ingest.topics import (
     admin_client,
@@ -243,7 +243,8 @@ def test_reconcile_balances_every_hop_and_fails_when_a_landed_file_is_lost(
     assert status == 1 and not report["balances"]
     films_landing = hops_by(report, "kafka->raw")[settings.topic_films]
     assert not films_landing["balances"] and films_landing["difference"] == lost_records
-    assert any("missing" in problem for problem in films_landing["problems"])
+    partition = parse_landed_file_name(lost)[0]
+    assert any(f"partition {partition}:" in problem for problem in films_landing["problems"])
     films_processed = hops_by(report, "raw->processed")["films"]
     assert films_processed["difference"] == -lost_records
 
