@@ -196,6 +196,8 @@ def test_reconcile_balances_every_hop_and_fails_when_a_landed_file_is_lost(
 
     status, report = run.reconcile("--exports", str(exports))
     assert status == 0 and report["balances"], json.dumps(report, indent=1)[-4000:]
+    # Kept with the test's temporary files (pytest keeps the last three runs) for a reader to look at.
+    (tmp_path / "reconcile.json").write_text(json.dumps(report, indent=1))
 
     films_read = len(json.loads((data / "complete_movie_list.json").read_text())["films"])
     characters_read = sum(
