@@ -8,7 +8,7 @@ set aside), 0 otherwise. Diagnostics go to stderr.
 
 Run:
     .venv/bin/python scripts/reconcile.py                      (make reconcile)
-    .venv/bin/python scripts/reconcile.py --json --stages source->kafka kafka->raw
+    .venv/bin/python scripts/reconcile.py --json --stages source-to-kafka kafka-to-raw
 """
 
 from __future__ import annotations

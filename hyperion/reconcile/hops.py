@@ -16,10 +16,10 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-STAGE_SOURCE = "source->kafka"
-STAGE_LANDING = "kafka->raw"
-STAGE_PROCESSED = "raw->processed"
-STAGE_EXPORT = "processed->export"
+STAGE_SOURCE = "source-to-kafka"
+STAGE_LANDING = "kafka-to-raw"
+STAGE_PROCESSED = "raw-to-processed"
+STAGE_EXPORT = "processed-to-export"
 STAGES = (STAGE_SOURCE, STAGE_LANDING, STAGE_PROCESSED, STAGE_EXPORT)
 
 # The transforms reject a record whose film is unknown only after deduplication (one reject per natural

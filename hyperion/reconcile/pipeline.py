@@ -2,17 +2,17 @@
 
 For each raw topic (films, characters, box office):
 
-1. ``source->kafka``: the latest produce run's source, read again with the parameters its run manifest
+1. ``source-to-kafka``: the latest produce run's source, read again with the parameters its run manifest
    recorded (hyperion.ingest.runs), against the records of that ``run_id`` in the topic, the dead letters
    of that topic in the run's time window, and what the source sets aside. Re-drives get a hop each.
-2. ``kafka->raw``: the records of the topic's retained log against the records landed in
+2. ``kafka-to-raw``: the records of the topic's retained log against the records landed in
    ``<root>/raw/<topic>/`` and the messages the consumer rejected (``<root>/rejects/consume/<topic>/``); the
    landed offset ranges must cover the log once. The dead-letter topic against
    ``<root>/rejects/produce/<topic>/``.
-3. ``raw->processed``: landed records against the rows of the topic's table at the landing grain, the
+3. ``raw-to-processed``: landed records against the rows of the topic's table at the landing grain, the
    transform's rejects and the superseded copies (see :func:`hyperion.reconcile.hops.transform_hop`).
 
-Then ``processed->export``: each export's rows against the processed measure it is built from.
+Then ``processed-to-export``: each export's rows against the processed measure it is built from.
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def test_reconcile_balances_every_hop_and_fails_when_a_landed_file_is_lost(
         len(json.loads(path.read_text())["characters"]) for path in (data / "characters").glob("*.json")
     )
     settings = run.settings
-    source = hops_by(report, "source->kafka")
+    source = hops_by(report, "source-to-kafka")
     assert figures(source[settings.topic_films]) == (films_read, films_read - 1, 1, 0)
     assert figures(source[settings.topic_characters]) == (
         characters_read,
@@ -214,7 +214,7 @@ def test_reconcile_balances_every_hop_and_fails_when_a_landed_file_is_lost(
     )
     assert figures(source[settings.topic_boxoffice]) == (BOXOFFICE_ROWS, BOXOFFICE_ROWS, 0, 0)
 
-    landing = hops_by(report, "kafka->raw")
+    landing = hops_by(report, "kafka-to-raw")
     landed_films = list(iter_landed_objects(run.client, run.data_directory("films")))
     landed_characters = list(iter_landed_objects(run.client, run.data_directory("characters")))
     landed_rows = sum(
@@ -225,14 +225,14 @@ def test_reconcile_balances_every_hop_and_fails_when_a_landed_file_is_lost(
     assert figures(landing[settings.topic_boxoffice]) == (BOXOFFICE_ROWS, landed_rows, 0, 0)
     assert figures(landing[settings.topic_deadletter]) == (2, 2, 0, 0)
 
-    processed = hops_by(report, "raw->processed")
+    processed = hops_by(report, "raw-to-processed")
     for table, expected in expected_transform(data, broken_film).items():
         assert figures(processed[table]) == expected, table
     assert figures(processed["box_office_daily"]) == (BOXOFFICE_ROWS, BOXOFFICE_ROWS, 0, 0)
 
-    exported = hops_by(report, "processed->export")
+    exported = hops_by(report, "processed-to-export")
     assert len(exported) == 8
-    assert all(hop["balances"] for hop in report["hops"] if hop["stage"] == "processed->export")
+    assert all(hop["balances"] for hop in report["hops"] if hop["stage"] == "processed-to-export")
     assert exported["films_complete"]["passed"] == films_read - 1
 
     # A landed file goes missing: the landing hop and the transform hop both lose its records.
@@ -243,11 +243,11 @@ def test_reconcile_balances_every_hop_and_fails_when_a_landed_file_is_lost(
     run.client.delete(f"{directory}/{lost}")
     status, report = run.reconcile("--exports", str(exports))
     assert status == 1 and not report["balances"]
-    films_landing = hops_by(report, "kafka->raw")[settings.topic_films]
+    films_landing = hops_by(report, "kafka-to-raw")[settings.topic_films]
     assert not films_landing["balances"] and films_landing["difference"] == lost_records
     partition = parse_landed_file_name(lost)[0]
     assert any(f"partition {partition}:" in problem for problem in films_landing["problems"])
-    films_processed = hops_by(report, "raw->processed")["films"]
+    films_processed = hops_by(report, "raw-to-processed")["films"]
     assert films_processed["difference"] == -lost_records
 
 
@@ -295,7 +295,7 @@ def test_a_fixed_dead_letter_redriven_twice_lands_exactly_once(isolated: Isolate
     landed = boxoffice_keys(iter_landed_objects(run.client, run.data_directory("boxoffice")))
     expected = Counter((row["film_id"], row["date"], row["state"], row["theater_id"]) for row in [*good, bad])
     assert landed == expected
-    status, report = run.reconcile("--stages", "source->kafka", "kafka->raw")
+    status, report = run.reconcile("--stages", "source-to-kafka", "kafka-to-raw")
     assert status == 0 and report["balances"], json.dumps(report, indent=1)[-3000:]
     redrives = [hop for hop in report["hops"] if " redrive " in hop["subject"]]
     assert [figures(hop) for hop in redrives] == [(1, 1, 0, 0)]
