@@ -18,7 +18,7 @@ topics hdfs-init produce consume ingest transform queries pipeline demo: export 
 
 .PHONY: help install fetch up down status logs demo test test-docker test-unit test-integration lint validate-data crosscheck-credits \
         topics hdfs-init produce consume ingest transform queries pipeline web serve test-web \
-        deploy deploy-dry-run test-deploy-function rehearse-emr spark35-venv docker-tools images trino \
+        reconcile redrive deploy deploy-dry-run test-deploy-function rehearse-emr spark35-venv docker-tools images trino \
         bench bench-stack bench-data bench-ingest bench-transform bench-web clean-runtime
 
 help: ## list the targets
@@ -103,6 +103,12 @@ queries: install ## 06: register the tables in Trino and run queries/*.sql into 
 	@$(PYTHON) scripts/06_queries.py
 
 pipeline: ingest transform queries ## the whole pipeline on the running stack (01-06)
+
+reconcile: install ## counts at every hop from source to exports; fails if any hop does not balance
+	@$(PYTHON) scripts/reconcile.py $(ARGS)
+
+redrive: install ## send fixed dead letters back through the producer path: make redrive ARGS="send --from-file fixed.jsonl"
+	@$(PYTHON) scripts/redrive_deadletter.py $(ARGS)
 
 web: install ## 07: pack exports/ into the site and build it into frontend/dist
 	@$(PYTHON) scripts/07_build_site.py --exports exports --output frontend/public/data

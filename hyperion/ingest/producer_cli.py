@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from hyperion.ingest.producer import (
     producer_options,
     run_producer,
 )
+from hyperion.ingest.runs import KIND_PRODUCE, RunManifest, write_manifest_logged
 from hyperion.ingest.sources import (
     SourceItem,
     iter_boxoffice_file,
@@ -68,6 +70,10 @@ def build_parser(kind: str, description: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--max-records", type=int, help="stop after this many records")
     parser.add_argument("--compression", choices=COMPRESSION_TYPES, default=DEFAULT_COMPRESSION)
+    parser.add_argument(
+        "--landing-root", default="/", help="HDFS root whose raw/_runs/ records this run (default /)"
+    )
+    parser.add_argument("--no-run-manifest", action="store_true", help="do not record the run in HDFS")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     return parser
@@ -108,10 +114,56 @@ def produce(kind: str, arguments: argparse.Namespace, settings: Settings) -> Pro
     run_id = new_run_id()
     logger.info("producing %s to %s (run %s)", kind, topic, run_id)
     producer = KafkaProducer(**producer_options(settings, arguments.compression))
+    started_at_ms = int(time.time() * 1000)
     with tqdm(
         total=total, unit=" records", desc=topic, disable=arguments.no_progress or None, file=sys.stderr
     ) as progress:
-        return run_producer(items, producer, topic, settings.topic_deadletter, run_id, progress)
+        summary = run_producer(items, producer, topic, settings.topic_deadletter, run_id, progress)
+    if not arguments.no_run_manifest:
+        record_run(kind, arguments, settings, summary, started_at_ms)
+    return summary
+
+
+# What reconcile needs to read the same source records again; the other options do not change them.
+SOURCE_PARAMETERS = ("source", "path", "input", "seed", "scale", "films", "max_rows", "max_records")
+
+
+def run_parameters(kind: str, arguments: argparse.Namespace, settings: Settings) -> dict[str, object]:
+    """The source parameters of a run, paths made absolute (see :func:`source_items`)."""
+    parameters: dict[str, object] = {"data_directory": str(Path(settings.data_directory).resolve())}
+    for name in SOURCE_PARAMETERS:
+        value = getattr(arguments, name, None)
+        parameters[name] = str(value.resolve()) if isinstance(value, Path) else value
+    return parameters
+
+
+def record_run(
+    kind: str, arguments: argparse.Namespace, settings: Settings, summary: ProducerSummary, started_at_ms: int
+) -> None:
+    """Write the run manifest (hyperion.ingest.runs) of a finished run to HDFS."""
+    from hdfs import InsecureClient
+
+    manifest = RunManifest(
+        run_id=summary.run_id,
+        kind=KIND_PRODUCE,
+        producer=kind,
+        topic=summary.topic,
+        deadletter_topic=settings.topic_deadletter,
+        parameters=run_parameters(kind, arguments, settings),
+        started_at_ms=started_at_ms,
+        finished_at_ms=int(time.time() * 1000),
+        summary={
+            "read": summary.read,
+            "sent": summary.sent,
+            "failed": summary.failed,
+            "rejected": summary.rejected,
+            "set_aside": summary.set_aside,
+            "messages": summary.messages_sent,
+            "deadletter": summary.deadletter_sent,
+        },
+    )
+    client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
+    write_manifest_logged(client, arguments.landing_root, manifest)
 
 
 def producer_main(kind: str, description: str, argv: list[str] | None = None) -> int:
