@@ -31,6 +31,8 @@ ROOT_MODULES = {
     "us_states": "sources",
     "source_files": "sources",
     "crosscheck": "sources",
+    # Reads every hop (sources, Kafka, HDFS, the processed tables, exports): it sits beside runtime.
+    "reconcile": "runtime",
 }
 # Besides the order: the transform wing is pure Spark and must not reach into ingest.
 FORBIDDEN = {("transform", "ingest"), ("transform", "sources")}
