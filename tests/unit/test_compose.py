@@ -47,8 +47,9 @@ EXPECTED_IMAGE_REPOSITORIES = {
     "hdfs-init": "apache/hadoop:3.4.1",
     "trino": "trinodb/trino:476",
 }
-# Ports in hyperion.config.PORTS that stay inside the Compose network: the KRaft controller listener.
-INTERNAL_ONLY_PORTS = {("kafka", "controller")}
+# Ports in hyperion.config.PORTS that stay inside the Compose network: the KRaft controller listener and
+# the location policy that only Trino calls.
+INTERNAL_ONLY_PORTS = {("kafka", "controller"), ("trino-policy", "http")}
 # Services outside hyperion.config.PORTS that publish a port: the optional Kafka UI (profile "ui").
 EXTRA_PUBLISHED_PORTS = {"kafka-ui": {8085: 8080}}
 ONE_SHOT_SERVICES = {"kafka-init", "hdfs-init", "spark-submit", "webhdfs-smoke"}
