@@ -55,7 +55,11 @@ def stack_pids(settings: Settings) -> dict[int, str]:
 
 
 def is_loopback(address: str) -> bool:
-    return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    # Java binds IPv4 addresses on a dual-stack socket: 127.0.0.1 shows as ::ffff:127.0.0.1.
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    return parsed.is_loopback
 
 
 def test_every_socket_the_stack_listens_on_is_bound_to_loopback(stack: Settings) -> None:
@@ -103,8 +107,14 @@ def schema(stack: Settings) -> Iterator[str]:
     name = f"exposure_{uuid.uuid4().hex[:10]}"
     run(stack, stack.trino_user, f"create schema hive.{name}")
     yield name
-    for (table,) in run(stack, stack.trino_user, f"show tables from hive.{name}"):
-        run(stack, stack.trino_user, f"drop table hive.{name}.{table}")
+    objects = run(
+        stack,
+        stack.trino_user,
+        f"select table_name, table_type from hive.information_schema.tables where table_schema = '{name}'",
+    )
+    for table, table_type in objects:
+        kind = "view" if table_type == "VIEW" else "table"
+        run(stack, stack.trino_user, f"drop {kind} hive.{name}.{table}")
     run(stack, stack.trino_user, f"drop schema hive.{name}")
 
 
