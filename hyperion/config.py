@@ -25,7 +25,15 @@ PORTS: dict[str, dict[str, int]] = {
     "spark-worker": {"http": 8091},
     "hive-metastore": {"thrift": 9083},
     "trino": {"http": 8080},
+    # The location policy that Trino asks before every statement (hyperion/runtime/trino_policy.py).
+    # Only Trino calls it, so the Docker runtime keeps it inside the Compose network.
+    "trino-policy": {"http": 8181},
 }
+
+# What every local-runtime service listens on unless HYPERION_BIND_ADDRESS says otherwise: loopback,
+# so nothing is reachable from another host (docs/architecture.md, "Authentication and exposure").
+LOOPBACK_ADDRESS = "127.0.0.1"
+WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::"})
 
 
 def _default_cache_directory() -> str:
@@ -47,6 +55,12 @@ class Settings:
     trino_user: str = "hyperion"
     trino_catalog: str = "hive"
     trino_schema: str = "hyperion"
+    # The address every local-runtime service binds. 0.0.0.0 opens the whole stack to the network: none
+    # of its services authenticate (docs/architecture.md lists what each one lets a caller do).
+    bind_address: str = LOOPBACK_ADDRESS
+    # The EMR rehearsal's processed root (s3://bucket/processed): with <hdfs_url>/processed, the only
+    # locations Trino may register tables over. Empty: HDFS only.
+    warehouse_s3_prefix: str = ""
     topic_films: str = "raw-films"
     topic_characters: str = "raw-characters"
     topic_boxoffice: str = "raw-boxoffice"
@@ -102,6 +116,19 @@ class Settings:
     @property
     def trino_port(self) -> int:
         return int(self.trino_url.rsplit(":", 1)[1])
+
+    @property
+    def trino_policy_url(self) -> str:
+        """Where Trino's OPA access control asks for each decision (a loopback-only service)."""
+        return f"http://{LOOPBACK_ADDRESS}:{PORTS['trino-policy']['http']}/v1/data/trino/allow"
+
+    @property
+    def warehouse_locations(self) -> tuple[str, ...]:
+        """The roots that Trino may register tables and schemas under; nothing else is readable."""
+        roots = [f"{self.hdfs_url.rstrip('/')}/processed"]
+        if self.warehouse_s3_prefix:
+            roots.append(self.warehouse_s3_prefix.rstrip("/"))
+        return tuple(roots)
 
     @property
     def raw_topics(self) -> tuple[str, str, str]:

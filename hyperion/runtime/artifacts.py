@@ -28,7 +28,8 @@ _POM_NAMESPACE = {"maven": "http://maven.apache.org/POM/4.0.0"}
 
 # Trino loads every plugin folder at start-up; the stack needs only these, and dropping the other ~55
 # plugins saves about 700 MB of disk and several seconds of start-up.
-TRINO_PLUGINS_KEPT = ("hive", "tpch", "memory")
+# "opa" is the access control that asks the location policy (hyperion/runtime/trino_policy.py).
+TRINO_PLUGINS_KEPT = ("hive", "tpch", "memory", "opa")
 
 
 class ArtifactFetchError(RuntimeError):
@@ -107,6 +108,9 @@ class Component:
     pom_name: str
     version_property: str
     fetch: Callable[[Path, Path, Path], None]
+    # Paths a complete folder must hold: a cache filled by an older fetch that kept fewer parts is
+    # fetched again (from the local Maven repository, so without a download).
+    required_paths: tuple[str, ...] = ()
 
     @property
     def pom(self) -> Path:
@@ -126,7 +130,13 @@ COMPONENTS: dict[str, Component] = {
         Component("kafka", "kafka.pom.xml", "kafka.version", _fetch_jars),
         Component("hadoop", "hadoop.pom.xml", "hadoop.version", _fetch_hadoop),
         Component("hive-metastore", "hive.pom.xml", "hive.version", _fetch_jars),
-        Component("trino", "trino.pom.xml", "trino.version", _fetch_trino),
+        Component(
+            "trino",
+            "trino.pom.xml",
+            "trino.version",
+            _fetch_trino,
+            tuple(f"server/plugin/{plugin}" for plugin in TRINO_PLUGINS_KEPT),
+        ),
     )
 }
 
@@ -140,7 +150,10 @@ _COMPLETE_MARKER = ".complete"
 
 
 def is_cached(component: Component, cache_directory: Path) -> bool:
-    return (component.directory(cache_directory) / _COMPLETE_MARKER).is_file()
+    directory = component.directory(cache_directory)
+    return (directory / _COMPLETE_MARKER).is_file() and all(
+        (directory / path).exists() for path in component.required_paths
+    )
 
 
 def ensure_component(component: Component, cache_directory: Path, log_file: Path) -> Path:

@@ -44,29 +44,48 @@ def render_configuration(properties: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def local_overrides(data_directory: Path) -> dict[str, dict[str, str]]:
-    """What differs on the host: every daemon is on localhost, and data lives under .runtime/."""
+def local_overrides(
+    data_directory: Path, bind_address: str = "127.0.0.1", advertised_host: str = "localhost"
+) -> dict[str, dict[str, str]]:
+    """What differs on the host: data lives under .runtime/, and every daemon port is bound to
+    ``bind_address`` (loopback by default) and handed to clients as ``advertised_host``.
+
+    The NameNode binds its RPC and HTTP ports to the ``*-bind-host`` values and tells clients the
+    ``*-address`` ones; the DataNode binds its three ports to the address given with each, and WebHDFS
+    redirects clients to its registered ``dfs.datanode.hostname``.
+    """
     return {
-        "core-site.xml": {"fs.defaultFS": "hdfs://localhost:8020"},
+        "core-site.xml": {"fs.defaultFS": f"hdfs://{advertised_host}:8020"},
         "hdfs-site.xml": {
-            "dfs.namenode.rpc-address": "localhost:8020",
-            "dfs.namenode.rpc-bind-host": "127.0.0.1",
-            "dfs.namenode.http-address": "localhost:9870",
-            "dfs.namenode.http-bind-host": "127.0.0.1",
+            "dfs.namenode.rpc-address": f"{advertised_host}:8020",
+            "dfs.namenode.rpc-bind-host": bind_address,
+            "dfs.namenode.http-address": f"{advertised_host}:9870",
+            "dfs.namenode.http-bind-host": bind_address,
+            # Off by default; bound here too so that turning them on cannot open a port to the network.
+            "dfs.namenode.servicerpc-bind-host": bind_address,
+            "dfs.namenode.lifeline.rpc-bind-host": bind_address,
+            "dfs.namenode.https-bind-host": bind_address,
             "dfs.namenode.name.dir": (data_directory / "name").as_uri(),
             "dfs.datanode.data.dir": (data_directory / "data").as_uri(),
-            "dfs.datanode.address": "127.0.0.1:9866",
-            "dfs.datanode.http.address": "127.0.0.1:9864",
-            "dfs.datanode.ipc.address": "127.0.0.1:9867",
-            "dfs.datanode.hostname": "localhost",
+            "dfs.datanode.address": f"{bind_address}:9866",
+            "dfs.datanode.http.address": f"{bind_address}:9864",
+            "dfs.datanode.ipc.address": f"{bind_address}:9867",
+            "dfs.datanode.https.address": f"{bind_address}:9865",
+            "dfs.datanode.hostname": advertised_host,
         },
     }
 
 
-def write_local_configuration(hadoop_env: Path, data_directory: Path, output_directory: Path) -> list[Path]:
+def write_local_configuration(
+    hadoop_env: Path,
+    data_directory: Path,
+    output_directory: Path,
+    bind_address: str = "127.0.0.1",
+    advertised_host: str = "localhost",
+) -> list[Path]:
     """Write core-site.xml and hdfs-site.xml for the local runtime; return their paths."""
     files = parse_hadoop_env(hadoop_env.read_text(), source=str(hadoop_env))
-    for file_name, overrides in local_overrides(data_directory).items():
+    for file_name, overrides in local_overrides(data_directory, bind_address, advertised_host).items():
         files.setdefault(file_name, {}).update(overrides)
     output_directory.mkdir(parents=True, exist_ok=True)
     written = []

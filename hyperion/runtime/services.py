@@ -12,17 +12,19 @@ import base64
 import importlib.util
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hyperion.config import PORTS, REPOSITORY_ROOT, Settings
+from hyperion.config import LOOPBACK_ADDRESS, PORTS, REPOSITORY_ROOT, WILDCARD_ADDRESSES, Settings
 from hyperion.runtime import health, rehearsal_catalog
 from hyperion.runtime.artifacts import COMPONENTS
 from hyperion.runtime.hadoop_config import write_local_configuration
 from hyperion.runtime.java import JavaRuntime, find_java
+from hyperion.runtime.trino_policy import policy_health
 
 CONF_DIRECTORY = REPOSITORY_ROOT / "conf"
 
@@ -99,6 +101,42 @@ def _classpath(*entries: Path | str) -> str:
     return os.pathsep.join(str(entry) for entry in entries)
 
 
+def advertised_host(bind_address: str) -> str:
+    """The name a service hands to its clients (Kafka metadata, WebHDFS redirects, Spark URLs).
+
+    On loopback that is ``localhost``, the name every default URL uses. A service opened to the network
+    on every interface must hand out a name other hosts can resolve: the machine's; one bound to a
+    single address hands out that address.
+    """
+    if bind_address == LOOPBACK_ADDRESS:
+        return "localhost"
+    if bind_address in WILDCARD_ADDRESSES:
+        return socket.getfqdn()
+    return bind_address
+
+
+def render_template(text: str, values: dict[str, str]) -> str:
+    """Replace each ``${NAME}`` of a shared conf/ file; a placeholder left over is an error."""
+    for name, value in values.items():
+        text = text.replace("${" + name + "}", value)
+    leftover = [line for line in text.splitlines() if "${" in line and not line.lstrip().startswith("#")]
+    if leftover:
+        raise ValueError(f"unreplaced placeholders in {leftover}")
+    return text
+
+
+def kafka_properties(template: str, data_directory: Path, bind_address: str) -> str:
+    """conf/kafka/server.properties with the data folder and the listener addresses filled in."""
+    return render_template(
+        template,
+        {
+            "KAFKA_DATA_DIRECTORY": str(data_directory),
+            "HYPERION_BIND_ADDRESS": bind_address,
+            "HYPERION_ADVERTISED_HOST": advertised_host(bind_address),
+        },
+    )
+
+
 def _run_once(command: list[str], log_file: Path, what: str) -> None:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("a") as log:
@@ -116,7 +154,7 @@ def _kafka_prepare(layout: RuntimeLayout, java: JavaRuntime) -> None:
     conf.mkdir(parents=True, exist_ok=True)
     data = layout.data("kafka")
     template = (CONF_DIRECTORY / "kafka" / "server.properties").read_text()
-    (conf / "server.properties").write_text(template.replace("${KAFKA_DATA_DIRECTORY}", str(data)))
+    (conf / "server.properties").write_text(kafka_properties(template, data, layout.settings.bind_address))
     shutil.copy(CONF_DIRECTORY / "kafka" / "log4j2.properties", conf / "log4j2.properties")
     if (data / "meta.properties").is_file():
         return
@@ -163,7 +201,10 @@ def _kafka_command(layout: RuntimeLayout, java: JavaRuntime) -> list[str]:
 
 def _hadoop_prepare(layout: RuntimeLayout, java: JavaRuntime) -> None:
     conf = layout.conf("hadoop")
-    write_local_configuration(REPOSITORY_ROOT / "hadoop.env", layout.data("hdfs"), conf)
+    bind_address = layout.settings.bind_address
+    write_local_configuration(
+        REPOSITORY_ROOT / "hadoop.env", layout.data("hdfs"), conf, bind_address, advertised_host(bind_address)
+    )
     shutil.copy(CONF_DIRECTORY / "hadoop" / "log4j.properties", conf / "log4j.properties")
 
 
@@ -237,6 +278,8 @@ def _metastore_environment(layout: RuntimeLayout, java: JavaRuntime) -> dict[str
         "HYPERION_METASTORE_DB_URL": (
             f"jdbc:derby:;databaseName={layout.data('hive-metastore') / 'metastore_db'};create=true"
         ),
+        # metastore-site.xml binds the Thrift port to this address (metastore.thrift.bind.host).
+        "HYPERION_BIND_ADDRESS": layout.settings.bind_address,
     }
 
 
@@ -255,7 +298,8 @@ def _spark_environment(layout: RuntimeLayout, java: JavaRuntime) -> dict[str, st
         "SPARK_HOME": str(pyspark_home()),
         "JAVA_HOME": str(java.home),
         "SPARK_DAEMON_MEMORY": "384m",
-        "SPARK_LOCAL_IP": "127.0.0.1",
+        # The web UIs bind to SPARK_LOCAL_IP (0.0.0.0 without it); RPC binds to --host.
+        "SPARK_LOCAL_IP": layout.settings.bind_address,
         "SPARK_LOG_DIR": str(layout.root / "logs"),
         "SPARK_LOCAL_DIRS": str(layout.data("spark-worker") / "local"),
         # Executors must run the driver's Python (same minor version), which is this one.
@@ -269,7 +313,7 @@ def _spark_master_command(layout: RuntimeLayout, java: JavaRuntime) -> list[str]
         str(pyspark_home() / "bin" / "spark-class"),
         "org.apache.spark.deploy.master.Master",
         "--host",
-        "localhost",
+        advertised_host(layout.settings.bind_address),
         "--port",
         str(ports["rpc"]),
         "--webui-port",
@@ -283,9 +327,9 @@ def _spark_worker_command(layout: RuntimeLayout, java: JavaRuntime) -> list[str]
     return [
         str(pyspark_home() / "bin" / "spark-class"),
         "org.apache.spark.deploy.worker.Worker",
-        f"spark://localhost:{PORTS['spark-master']['rpc']}",
+        f"spark://{advertised_host(layout.settings.bind_address)}:{PORTS['spark-master']['rpc']}",
         "--host",
-        "localhost",
+        advertised_host(layout.settings.bind_address),
         "--cores",
         "2",
         "--memory",
@@ -319,6 +363,10 @@ def _trino_command(layout: RuntimeLayout, java: JavaRuntime) -> list[str]:
         if line.strip() and not line.startswith("#")
     ]
     server = layout.artifact("trino") / "server"
+    bind_address = layout.settings.bind_address
+    # Airlift's HTTP server binds node.bind-ip (0.0.0.0 by default); the node announces itself to the
+    # coordinator (itself) at node.internal-address, which must then be an address it listens on.
+    internal_address = LOOPBACK_ADDRESS if bind_address in WILDCARD_ADDRESSES else bind_address
     return [
         str(java.executable),
         *jvm_options,
@@ -328,16 +376,43 @@ def _trino_command(layout: RuntimeLayout, java: JavaRuntime) -> list[str]:
         f"-Dconfig={etc / 'config.properties'}",
         f"-Dlog.levels-file={etc / 'log.properties'}",
         f"-Dcatalog.config-dir={etc / 'catalog'}",
+        f"-Daccess-control.config-files={etc / 'access-control.properties'}",
         f"-Dplugin.dir={server / 'plugin'}",
         # What Trino's launcher would read from node.properties.
         "-Dnode.environment=hyperion",
         "-Dnode.id=hyperion-local-1",
+        f"-Dnode.bind-ip={bind_address}",
+        f"-Dnode.internal-address={internal_address}",
         "io.trino.server.TrinoServer",
     ]
 
 
 def _trino_environment(layout: RuntimeLayout, java: JavaRuntime) -> dict[str, str]:
-    return {"HYPERION_HIVE_METASTORE_URI": layout.settings.hive_metastore_uri, "JAVA_HOME": str(java.home)}
+    return {
+        "HYPERION_HIVE_METASTORE_URI": layout.settings.hive_metastore_uri,
+        "HYPERION_TRINO_POLICY_URL": layout.settings.trino_policy_url,
+        "JAVA_HOME": str(java.home),
+    }
+
+
+def _trino_policy_command(layout: RuntimeLayout, java: JavaRuntime) -> list[str]:
+    return [
+        sys.executable,
+        str(REPOSITORY_ROOT / "scripts" / "trino_policy.py"),
+        "--host",
+        LOOPBACK_ADDRESS,
+        "--port",
+        str(PORTS["trino-policy"]["http"]),
+    ]
+
+
+def _trino_policy_environment(layout: RuntimeLayout, java: JavaRuntime) -> dict[str, str]:
+    settings = layout.settings
+    return {
+        "HYPERION_HDFS_URL": settings.hdfs_url,
+        "HYPERION_WAREHOUSE_S3_PREFIX": settings.warehouse_s3_prefix,
+        "PYTHONPATH": str(REPOSITORY_ROOT),
+    }
 
 
 def trino_cli_command(settings: Settings) -> list[str]:
@@ -412,6 +487,14 @@ SERVICES: tuple[Service, ...] = (
         _spark_worker_command,
         lambda settings: health.spark_worker_health(_address("spark-master", "http")),
         environment=_spark_environment,
+    ),
+    Service(
+        "trino-policy",
+        PORTS["trino-policy"],
+        (17, None),
+        _trino_policy_command,
+        lambda settings: policy_health(f"{LOOPBACK_ADDRESS}:{PORTS['trino-policy']['http']}"),
+        environment=_trino_policy_environment,
     ),
     Service(
         "trino",

@@ -32,7 +32,8 @@ FILMS = [
 @pytest.fixture
 def hdfs_root(stack: Settings):
     client = InsecureClient(stack.webhdfs_url, user=stack.hdfs_user)
-    root = f"/tests/stack-{uuid.uuid4().hex[:12]}"
+    # Under the warehouse root: Trino registers tables over /processed only (docs/architecture.md).
+    root = f"/processed/_stack_test_{uuid.uuid4().hex[:12]}"
     client.makedirs(root)
     yield client, root
     client.delete(root, recursive=True)

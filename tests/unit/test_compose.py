@@ -38,7 +38,7 @@ COMPOSE_FILE = REPOSITORY_ROOT / "docker-compose.yml"
 DOCKER_FOLDER = REPOSITORY_ROOT / "docker"
 PUBLISH = "${HYPERION_PUBLISH_ADDRESS:-127.0.0.1}"
 # Ports in hyperion.config.PORTS that stay inside the Compose network: the KRaft controller listener.
-INTERNAL_ONLY_PORTS = {("kafka", "controller")}
+INTERNAL_ONLY_PORTS = {("kafka", "controller"), ("trino-policy", "http")}
 ONE_SHOT_SERVICES = {"kafka-init", "hdfs-init", "spark-submit"}
 # The stack's memory target (docs/benchmarks.md): the daemons' heaps, one job's executor (the pipeline
 # runs one job at a time) within 6 GB; docs/benchmarks.md has the measured figure.

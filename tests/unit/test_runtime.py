@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hyperion.config import PORTS, REPOSITORY_ROOT, Settings
-from hyperion.runtime import artifacts
+from hyperion.runtime import artifacts, services
 from hyperion.runtime.hadoop_config import (
     HadoopEnvError,
     parse_hadoop_env,
@@ -191,3 +191,166 @@ def test_start_services_is_a_no_op_for_running_services_and_down_stops_them(
     _stop_record(layout, sleeper, first)
     assert read_record(layout, sleeper) is None
     assert not Path(f"/proc/{first.pid}").exists() or not _process_matches(first)
+
+
+# --- Exposure: every listener binds the one setting, loopback by default -----------------------------
+
+
+def _hadoop_properties(directory: Path, file_name: str) -> dict[str, str]:
+    return {
+        prop.findtext("name"): prop.findtext("value") or ""
+        for prop in ElementTree.parse(directory / file_name).getroot().iter("property")
+    }
+
+
+def _bound_addresses(hdfs_site: dict[str, str]) -> dict[str, str]:
+    """Every property that decides where a daemon listens: *-bind-host, and the DataNode's addresses."""
+    bound = {name: value for name, value in hdfs_site.items() if name.endswith("bind-host")}
+    for name, value in hdfs_site.items():
+        if name.startswith("dfs.datanode.") and name.endswith("address"):
+            bound[name] = value.rsplit(":", 1)[0]
+    return bound
+
+
+def test_settings_bind_loopback_unless_one_setting_opens_the_stack() -> None:
+    assert Settings().bind_address == "127.0.0.1"
+    assert Settings.from_environment({"HYPERION_BIND_ADDRESS": "0.0.0.0"}).bind_address == "0.0.0.0"
+
+
+def test_warehouse_locations_are_hdfs_processed_plus_the_optional_s3_prefix() -> None:
+    assert Settings().warehouse_locations == ("hdfs://localhost:8020/processed",)
+    settings = Settings.from_environment(
+        {
+            "HYPERION_HDFS_URL": "hdfs://namenode:8020/",
+            "HYPERION_WAREHOUSE_S3_PREFIX": "s3://bucket/processed/",
+        }
+    )
+    assert settings.warehouse_locations == ("hdfs://namenode:8020/processed", "s3://bucket/processed")
+
+
+def test_hadoop_daemons_bind_every_port_to_loopback_by_default(tmp_path: Path) -> None:
+    write_local_configuration(REPOSITORY_ROOT / "hadoop.env", tmp_path / "hdfs", tmp_path / "conf")
+    hdfs_site = _hadoop_properties(tmp_path / "conf", "hdfs-site.xml")
+    bound = _bound_addresses(hdfs_site)
+    # hadoop.env's container values (0.0.0.0) must all be overridden, including ports that are off.
+    assert {"dfs.namenode.rpc-bind-host", "dfs.namenode.http-bind-host", "dfs.datanode.address"} <= set(bound)
+    assert {"dfs.datanode.http.address", "dfs.datanode.ipc.address", "dfs.datanode.https.address"} <= set(
+        bound
+    )
+    assert set(bound.values()) == {"127.0.0.1"}, bound
+
+
+def test_hadoop_daemons_opened_up_bind_everywhere_and_advertise_the_host_name(tmp_path: Path) -> None:
+    write_local_configuration(
+        REPOSITORY_ROOT / "hadoop.env", tmp_path / "hdfs", tmp_path / "conf", "0.0.0.0", "box.example"
+    )
+    hdfs_site = _hadoop_properties(tmp_path / "conf", "hdfs-site.xml")
+    assert set(_bound_addresses(hdfs_site).values()) == {"0.0.0.0"}
+    # Clients are told a name they can resolve: WebHDFS redirects and the NameNode address.
+    assert hdfs_site["dfs.datanode.hostname"] == "box.example"
+    assert hdfs_site["dfs.namenode.rpc-address"] == "box.example:8020"
+    assert _hadoop_properties(tmp_path / "conf", "core-site.xml")["fs.defaultFS"] == "hdfs://box.example:8020"
+
+
+def test_kafka_broker_and_controller_listen_on_the_bind_address(tmp_path: Path) -> None:
+    template = (REPOSITORY_ROOT / "conf" / "kafka" / "server.properties").read_text()
+    rendered = services.kafka_properties(template, tmp_path / "kafka", "127.0.0.1")
+    properties = dict(
+        line.split("=", 1) for line in rendered.splitlines() if line and not line.startswith("#")
+    )
+    listeners = dict(item.split("://") for item in properties["listeners"].split(","))
+    assert listeners == {"PLAINTEXT": "127.0.0.1:9092", "CONTROLLER": "127.0.0.1:9093"}
+    assert properties["advertised.listeners"] == "PLAINTEXT://localhost:9092"
+    assert properties["controller.quorum.bootstrap.servers"] == "127.0.0.1:9093"
+    assert properties["log.dirs"] == str(tmp_path / "kafka")
+
+
+def test_kafka_opened_up_advertises_the_machine_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services.socket, "getfqdn", lambda: "box.example")
+    template = (REPOSITORY_ROOT / "conf" / "kafka" / "server.properties").read_text()
+    rendered = services.kafka_properties(template, tmp_path, "0.0.0.0")
+    assert "listeners=PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093" in rendered.splitlines()
+    assert "advertised.listeners=PLAINTEXT://box.example:9092" in rendered.splitlines()
+
+
+def test_a_placeholder_left_in_a_template_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unreplaced placeholders"):
+        services.render_template("a=${KNOWN}\nb=${UNKNOWN}\n", {"KNOWN": "1"})
+
+
+def test_advertised_host_follows_the_bind_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services.socket, "getfqdn", lambda: "box.example")
+    assert services.advertised_host("127.0.0.1") == "localhost"
+    assert services.advertised_host("0.0.0.0") == "box.example"
+    assert services.advertised_host("10.1.2.3") == "10.1.2.3"
+
+
+def test_hive_metastore_binds_its_thrift_port_to_the_setting_and_loopback_by_default() -> None:
+    site = _hadoop_properties(REPOSITORY_ROOT / "conf" / "hive", "metastore-site.xml")
+    assert site["metastore.thrift.bind.host"] == "${env.HYPERION_BIND_ADDRESS:-127.0.0.1}"
+    layout = RuntimeLayout(Settings.from_environment({"HYPERION_BIND_ADDRESS": "10.1.2.3"}))
+    environment = services.SERVICES_BY_NAME["hive-metastore"].environment(layout, _FAKE_JAVA)
+    assert environment["HYPERION_BIND_ADDRESS"] == "10.1.2.3"
+
+
+_FAKE_JAVA = JavaRuntime(home=Path("/opt/java"), major_version=25)
+
+
+def _system_properties(command: list[str]) -> dict[str, str]:
+    return dict(part[2:].split("=", 1) for part in command if part.startswith("-D") and "=" in part)
+
+
+def test_trino_binds_the_setting_and_asks_the_location_policy(tmp_path: Path) -> None:
+    layout = RuntimeLayout(Settings.from_environment({"HYPERION_RUNTIME_DIRECTORY": str(tmp_path)}))
+    (layout.conf("trino")).mkdir(parents=True)
+    (layout.conf("trino") / "jvm.config").write_text("-Xmx1G\n")
+    trino = services.SERVICES_BY_NAME["trino"]
+    properties = _system_properties(trino.command(layout, _FAKE_JAVA))
+    assert properties["node.bind-ip"] == "127.0.0.1"
+    assert properties["node.internal-address"] == "127.0.0.1"
+    assert properties["access-control.config-files"].endswith("access-control.properties")
+    environment = trino.environment(layout, _FAKE_JAVA)
+    assert environment["HYPERION_TRINO_POLICY_URL"] == "http://127.0.0.1:8181/v1/data/trino/allow"
+    access_control = (REPOSITORY_ROOT / "conf" / "trino" / "access-control.properties").read_text()
+    assert "access-control.name=opa" in access_control.splitlines()
+    assert "opa.policy.uri=${ENV:HYPERION_TRINO_POLICY_URL}" in access_control.splitlines()
+    opened = RuntimeLayout(
+        Settings.from_environment(
+            {"HYPERION_RUNTIME_DIRECTORY": str(tmp_path), "HYPERION_BIND_ADDRESS": "0.0.0.0"}
+        )
+    )
+    opened_properties = _system_properties(trino.command(opened, _FAKE_JAVA))
+    assert (opened_properties["node.bind-ip"], opened_properties["node.internal-address"]) == (
+        "0.0.0.0",
+        "127.0.0.1",
+    )
+
+
+def test_spark_daemons_bind_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = RuntimeLayout(Settings())
+    master = services.SERVICES_BY_NAME["spark-master"]
+    assert master.environment(layout, _FAKE_JAVA)["SPARK_LOCAL_IP"] == "127.0.0.1"
+    command = master.command(layout, _FAKE_JAVA)
+    assert command[command.index("--host") + 1] == "localhost"
+    opened = RuntimeLayout(Settings.from_environment({"HYPERION_BIND_ADDRESS": "0.0.0.0"}))
+    monkeypatch.setattr(services.socket, "getfqdn", lambda: "box.example")
+    assert master.environment(opened, _FAKE_JAVA)["SPARK_LOCAL_IP"] == "0.0.0.0"
+    opened_command = master.command(opened, _FAKE_JAVA)
+    assert opened_command[opened_command.index("--host") + 1] == "box.example"
+
+
+def test_the_location_policy_stays_on_loopback_even_when_the_stack_is_opened() -> None:
+    opened = RuntimeLayout(Settings.from_environment({"HYPERION_BIND_ADDRESS": "0.0.0.0"}))
+    command = services.SERVICES_BY_NAME["trino-policy"].command(opened, _FAKE_JAVA)
+    assert command[command.index("--host") + 1] == "127.0.0.1"
+
+
+def test_trino_cache_without_a_kept_plugin_is_not_complete(tmp_path: Path) -> None:
+    component = artifacts.COMPONENTS["trino"]
+    folder = component.directory(tmp_path)
+    for plugin in artifacts.TRINO_PLUGINS_KEPT:
+        (folder / "server" / "plugin" / plugin).mkdir(parents=True)
+    (folder / ".complete").write_text("trino\n")
+    assert artifacts.is_cached(component, tmp_path)
+    (folder / "server" / "plugin" / "opa").rmdir()
+    assert not artifacts.is_cached(component, tmp_path)
