@@ -144,6 +144,12 @@ def trino(address: str) -> tuple[bool, str]:
     return state == "FINISHED", f"SELECT 1 {state}"
 
 
+def trino_policy(address: str) -> tuple[bool, str]:
+    # Its GET answers with a decision on a fixed foreign location, so "healthy" means it really decides.
+    answer = fetch_json(f"http://{address}/")
+    return bool(answer.get("healthy")), f"policy roots {answer.get('roots')}"
+
+
 CHECKS: dict[str, tuple[Callable[[str], tuple[bool, str]], str]] = {
     "kafka": (kafka_api_versions, "127.0.0.1:29092"),
     "namenode": (namenode, "127.0.0.1:9870"),
@@ -152,6 +158,7 @@ CHECKS: dict[str, tuple[Callable[[str], tuple[bool, str]], str]] = {
     "spark-worker": (spark_worker, "spark-master:8090"),
     "hive-metastore": (hive_metastore, "127.0.0.1:9083"),
     "trino": (trino, "127.0.0.1:8080"),
+    "trino-policy": (trino_policy, "127.0.0.1:8181"),
 }
 
 
