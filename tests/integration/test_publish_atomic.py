@@ -125,7 +125,7 @@ def scenario(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Itera
     scenario = Scenario(
         settings=stack,
         client=InsecureClient(stack.webhdfs_url, user=stack.hdfs_user),
-        root=f"/tests/publish-{run_id}",
+        root=f"/processed/_tests/publish-{run_id}",
         schema=f"publish_{run_id}",
         work=work,
         connection=connection,

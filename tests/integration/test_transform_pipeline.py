@@ -94,7 +94,8 @@ def pipeline(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Itera
     settings = stack
     client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
     run_id = uuid.uuid4().hex[:12]
-    root = f"/tests/transform-{run_id}"
+    # Under /processed: Trino's location policy registers tables nowhere else (docs/architecture.md).
+    root = f"/processed/_tests/transform-{run_id}"
     run = PipelineRun(settings, root, f"transform_{run_id}", tmp_path_factory.mktemp("transform"))
     try:
         land_fixtures(client, f"{root}/raw")
