@@ -62,6 +62,11 @@ class Settings:
     cloudfront_distribution_id: str = ""
     acm_certificate_arn: str = ""
     site_domain: str = ""
+    # Transient faults (a DataNode restarting, a broker moving its coordinator): WebHDFS calls and Kafka
+    # commits are tried this often, waiting first_delay, then twice as long each time, up to maximum_delay.
+    retry_attempts: int = 6
+    retry_first_delay_seconds: float = 1.0
+    retry_maximum_delay_seconds: float = 20.0
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
@@ -71,7 +76,9 @@ class Settings:
         for field in fields(cls):
             value = environment.get(f"HYPERION_{field.name.upper()}")
             if value:
-                overrides[field.name] = value
+                # Annotations are strings here (postponed evaluation): convert numbers by their name.
+                convert = {"int": int, "float": float}.get(str(field.type), str)
+                overrides[field.name] = convert(value)
         return cls(**overrides)
 
     @property
