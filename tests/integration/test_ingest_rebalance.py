@@ -143,9 +143,9 @@ def produce(run: Landing, seed: str, max_rows: int) -> subprocess.Popen:
 def group_members(run: Landing) -> list[psutil.Process]:
     """Every live process on this machine consuming as this test's group."""
     members = []
-    for process in psutil.process_iter(["cmdline"]):
+    for process in psutil.process_iter(["cmdline", "status"]):
         cmdline = process.info["cmdline"] or []
-        if f"test-{run.run_id}" in cmdline and process.status() != psutil.STATUS_ZOMBIE:
+        if f"test-{run.run_id}" in cmdline and process.info["status"] != psutil.STATUS_ZOMBIE:
             members.append(process)
     return members
 
@@ -170,7 +170,8 @@ def test_members_joining_leaving_and_killed_land_exactly_the_produced_rows(landi
     survivors = {process.pid for process in group_members(run)}
     assert wrapper.pid not in survivors
     assert not [p for p in psutil.process_iter(["ppid"]) if p.info["ppid"] == wrapper.pid]
-    assert survivors == {second.pid, third.pid}, survivors
+    # The live members may already have caught up and left; nothing else may carry the group.
+    assert survivors <= {second.pid, third.pid}, survivors
 
     assert producer.wait(timeout=300) == 0, producer.stderr.read()[-2000:]
     assert second.wait(timeout=300) == 0
