@@ -66,7 +66,7 @@ class Landing:
             "--session-timeout-ms",
             "6000",
             "--batch-messages",
-            "100",
+            "200",
             *extra,
         ]
 
@@ -101,20 +101,20 @@ class Landing:
         finally:
             consumer.close()
 
-    def assert_landed_exactly(self, seed: str, max_rows: int) -> None:
+    def assert_landed_exactly(self, seed: str, scale: int, max_rows: int) -> None:
         names = landed_file_names(self.client, self.directory())
         rejects = topic_directories(self.root, self.topic, self.settings.topic_deadletter).rejects
         names += landed_file_names(self.client, rejects)
         assert offset_coverage_problems(names, self.end_offsets()) == []
         landed = boxoffice_keys(iter_landed_objects(self.client, self.directory()))
-        expected = expected_boxoffice_keys(seed, max_rows)
+        expected = expected_boxoffice_keys(seed, scale, max_rows)
         assert sum(landed.values()) == max_rows
         assert landed == expected
 
 
-def expected_boxoffice_keys(seed: str, max_rows: int) -> Counter:
+def expected_boxoffice_keys(seed: str, scale: int, max_rows: int) -> Counter:
     films = theatrical_films({"films": load_catalog(DEFAULT_DATA_DIR / "complete_movie_list.json")})
-    rows = itertools.islice(iter_boxoffice_rows(films, seed, 1), max_rows)
+    rows = itertools.islice(iter_boxoffice_rows(films, seed, scale), max_rows)
     return Counter((row["film_id"], row["date"], row["state"], row["theater_id"]) for row in rows)
 
 
@@ -135,8 +135,9 @@ def landing(stack: Settings) -> Iterator[Landing]:
         client.delete(f"/tests/{run_id}", recursive=True)
 
 
-def produce(run: Landing, seed: str, max_rows: int) -> subprocess.Popen:
-    command = [sys.executable, str(PRODUCER), "--no-progress", "--seed", seed, "--max-rows", str(max_rows)]
+def produce(run: Landing, seed: str, scale: int, max_rows: int) -> subprocess.Popen:
+    command = [sys.executable, str(PRODUCER), "--no-progress", "--seed", seed, "--scale", str(scale)]
+    command += ["--max-rows", str(max_rows)]
     return subprocess.Popen(command, env=run.environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -152,8 +153,9 @@ def group_members(run: Landing) -> list[psutil.Process]:
 
 def test_members_joining_leaving_and_killed_land_exactly_the_produced_rows(landing: Landing):
     run = landing
-    seed, max_rows = "21", 1_000_000
-    producer = produce(run, seed, max_rows)
+    # Scale 2 (two theaters per state and day) holds about 1.04M rows: the first million are sent.
+    seed, scale, max_rows = "21", 2, 1_000_000
+    producer = produce(run, seed, scale, max_rows)
     first = run.start(CONSUMER, log_name="first")
     run.wait_for_files(0)
     second = run.start(WRAPPER, log_name="second")  # joins: a rebalance while the first lands
@@ -179,13 +181,13 @@ def test_members_joining_leaving_and_killed_land_exactly_the_produced_rows(landi
     # A member that joins after production ended: with the first three rules, it finds nothing skipped.
     final = run.start(WRAPPER, log_name="final")
     assert final.wait(timeout=120) == 0
-    run.assert_landed_exactly(seed, max_rows)
+    run.assert_landed_exactly(seed, scale, max_rows)
 
 
 def test_datanode_killed_mid_consume_then_a_rerun_lands_exactly_the_produced_rows(landing: Landing):
     run = landing
-    seed, max_rows = "22", 200_000
-    assert produce(run, seed, max_rows).wait(timeout=240) == 0
+    seed, scale, max_rows = "22", 1, 200_000
+    assert produce(run, seed, scale, max_rows).wait(timeout=240) == 0
     # A short retry budget, so that the DataNode's absence outlasts it.
     environment = {
         **run.environment,
@@ -222,4 +224,4 @@ def test_datanode_killed_mid_consume_then_a_rerun_lands_exactly_the_produced_row
         assert "make status" in errors[0]
     rerun = run.start(CONSUMER, "--until-caught-up", log_name="rerun")
     assert rerun.wait(timeout=240) == 0
-    run.assert_landed_exactly(seed, max_rows)
+    run.assert_landed_exactly(seed, scale, max_rows)
