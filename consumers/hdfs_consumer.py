@@ -14,7 +14,8 @@ Run:
     .venv/bin/python consumers/hdfs_consumer.py --group my-pipeline --landing-root /tests/abc
 
 SIGTERM or SIGINT lands the batches in flight and exits (``--on-terminate abandon`` drops them instead;
-they stay uncommitted and land on the next run).
+they stay uncommitted and land on the next run). WebHDFS calls and commits are retried (HYPERION_RETRY_*);
+when a service stays away the run ends with one error naming it, the summary line and exit status 1.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from consumer_config import add_consumer_arguments, consumer_config_from_argumen
 
 from hyperion.config import get_settings
 from hyperion.ingest.consumer import LandingConsumer, rebalance_listener
-from hyperion.ingest.landing import decode_message, webhdfs_store
+from hyperion.ingest.landing import RetryingStore, decode_message, hdfs_service_of_error, webhdfs_store
+from hyperion.ingest.retrying import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +55,15 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_settings()
     config = consumer_config_from_arguments(arguments, settings)
-    store = webhdfs_store(settings.webhdfs_url, settings.hdfs_user)
+    retry = RetryPolicy.from_settings(settings)
+    store = RetryingStore(
+        webhdfs_store(settings.webhdfs_url, settings.hdfs_user),
+        retry,
+        hdfs_service_of_error(settings.webhdfs_url),
+    )
     consumer = KafkaConsumer(**kafka_consumer_options(config, settings, arguments.session_timeout_ms))
-    landing = LandingConsumer(consumer, store, config, decode_message)
+    kafka_url = f"kafka://{settings.kafka_bootstrap_servers.split(',')[0]}"
+    landing = LandingConsumer(consumer, store, config, decode_message, retry=retry, kafka_url=kafka_url)
     stop = threading.Event()
 
     def request_stop(signal_number: int, _frame: object) -> None:
@@ -72,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         summary = landing.run(stop)
     finally:
         consumer.close(autocommit=False)
+    if summary.error:
+        logger.error("%s", summary.error)
     print(summary.one_line())
-    return 0
+    return 1 if summary.error else 0
 
 
 if __name__ == "__main__":

@@ -94,16 +94,23 @@ class Settings:
     # endpoints to the address the Compose file publishes on (see docker_defaults).
     runtime: str = "local"
     publish_address: str = "127.0.0.1"
+    # Transient faults (a DataNode restarting, a broker moving its coordinator): WebHDFS calls and Kafka
+    # commits are tried this often, waiting first_delay, then twice as long each time, up to maximum_delay.
+    retry_attempts: int = 6
+    retry_first_delay_seconds: float = 1.0
+    retry_maximum_delay_seconds: float = 20.0
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``HYPERION_<FIELD>`` variables, falling back to the defaults."""
         environment = os.environ if environment is None else environment
-        overrides: dict[str, str | int] = {}
+        overrides: dict[str, str | int | float] = {}
         for field in fields(cls):
             value = environment.get(f"HYPERION_{field.name.upper()}")
             if value:
-                overrides[field.name] = int(value) if field.type == "int" else value
+                # Annotations are strings here (postponed evaluation): convert numbers by their name.
+                convert = {"int": int, "float": float}.get(str(field.type), str)
+                overrides[field.name] = convert(value)
         if overrides.get("runtime") == "docker":
             for name, value in docker_defaults(overrides.get("publish_address", cls.publish_address)).items():
                 overrides.setdefault(name, value)

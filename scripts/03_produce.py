@@ -5,6 +5,7 @@ generator options --seed, --scale, --max-rows. Topics from the settings (see scr
 Outputs: messages on raw-films, raw-characters, raw-boxoffice (rejects on raw-deadletter); each producer's
 summary line on stdout. Exit status 1 if any producer failed.
 Re-run: sends everything again with a new run_id (the landing then holds both runs).
+The producers run inside this process (no children), so `kill -9` of it leaves no producer behind.
 
 Run:
     .venv/bin/python scripts/03_produce.py
@@ -15,27 +16,21 @@ from __future__ import annotations
 
 import argparse
 import logging
-import subprocess
 import sys
 from pathlib import Path
 
-PRODUCERS_DIRECTORY = Path(__file__).resolve().parents[1] / "producers"
+from hyperion.ingest.producer_cli import producer_main
 
 
-def producer_commands(arguments: argparse.Namespace) -> list[list[str]]:
-    """The three producer command lines."""
+def producer_arguments(arguments: argparse.Namespace) -> dict[str, list[str]]:
+    """The command line of each producer, in the order they run."""
     common = ["--no-progress"] if arguments.no_progress else []
     common += ["--compression", arguments.compression]
     source = ["--source", arguments.source] + (["--path", str(arguments.path)] if arguments.path else [])
     boxoffice = ["--seed", arguments.seed, "--scale", str(arguments.scale)]
     if arguments.max_rows is not None:
         boxoffice += ["--max-rows", str(arguments.max_rows)]
-    python = sys.executable
-    return [
-        [python, str(PRODUCERS_DIRECTORY / "films_producer.py"), *source, *common],
-        [python, str(PRODUCERS_DIRECTORY / "characters_producer.py"), *source, *common],
-        [python, str(PRODUCERS_DIRECTORY / "boxoffice_producer.py"), *boxoffice, *common],
-    ]
+    return {"films": source + common, "characters": source + common, "boxoffice": boxoffice + common}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,15 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compression", default="lz4", choices=("none", "gzip", "lz4", "zstd"))
     parser.add_argument("--no-progress", action="store_true")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    failed = 0
-    for command in producer_commands(arguments):
-        completed = subprocess.run(command, check=False)
-        if completed.returncode != 0:
-            logging.getLogger(__name__).error(
-                "%s exited with %d", Path(command[1]).name, completed.returncode
-            )
-            failed += 1
+    failed = [
+        kind
+        for kind, kind_arguments in producer_arguments(arguments).items()
+        if producer_main(kind, f"{kind} producer", kind_arguments) != 0
+    ]
+    if failed:
+        logging.getLogger(__name__).error("producers failed: %s", ", ".join(failed))
     return 1 if failed else 0
 
 

@@ -5,6 +5,8 @@ consumers/hdfs_consumer.py (for example --group, --landing-root, --batch-message
 Outputs: /raw/<topic>/part-*.jsonl, /rejects/produce/<dead-letter topic>/, /rejects/consume/<topic>/; the
 consumer's summary line on stdout.
 Re-run safe: a second run finds no lag and lands nothing; a crashed run resumes exactly (docs/04-ingest.md).
+The wrapper hands its process to the consumer (exec): same pid, so `kill -9` of it kills the consumer
+and leaves no orphan member in the group.
 
 Run:
     .venv/bin/python scripts/04_consume.py
@@ -13,7 +15,7 @@ Run:
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -24,9 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if any(argument in ("-h", "--help") for argument in arguments):
         print(__doc__)
-    return subprocess.run(
-        [sys.executable, str(CONSUMER), "--until-caught-up", *arguments], check=False
-    ).returncode
+    sys.stdout.flush()
+    # exec, not a child process: a child would outlive a killed wrapper and stay in the group (PPID 1).
+    os.execv(sys.executable, [sys.executable, str(CONSUMER), "--until-caught-up", *arguments])
+    return 1  # not reached: execv replaces this process or raises
 
 
 if __name__ == "__main__":

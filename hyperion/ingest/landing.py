@@ -10,6 +10,10 @@ Layout under a landing root (``/`` in production, ``/tests/<uuid>`` in tests)::
 Names starting with ``_`` are hidden from Spark and Hadoop input listings, so a reader never sees a
 half-written file. WebHDFS RENAME does not overwrite an existing target, so replacing a file (a replay
 after a crash) deletes the target first, then renames.
+
+Every store call may be retried (:class:`RetryingStore`, for a DataNode or NameNode that is briefly away),
+so each step is idempotent: the temporary name is unique and overwritten, and the rename first checks
+whether an earlier attempt already moved the file into place.
 """
 
 from __future__ import annotations
@@ -169,11 +173,77 @@ class WebHdfsStore:
         self.client.rename(source, target)
 
 
+# Seconds to connect and to wait for an answer: a DataNode that hangs fails the call, which is then retried.
+WEBHDFS_TIMEOUT_SECONDS = (10, 120)
+
+
 def webhdfs_store(webhdfs_url: str, user: str) -> WebHdfsStore:
     """A :class:`WebHdfsStore` for the configured NameNode."""
     from hdfs import InsecureClient
 
-    return WebHdfsStore(InsecureClient(webhdfs_url, user=user))
+    return WebHdfsStore(InsecureClient(webhdfs_url, user=user, timeout=WEBHDFS_TIMEOUT_SECONDS))
+
+
+def is_transient_hdfs_error(error: BaseException) -> bool:
+    """Connection failures and HDFS errors while a DataNode is away (all store steps are idempotent)."""
+    import requests
+    from hdfs.util import HdfsError
+
+    return isinstance(error, requests.exceptions.RequestException | HdfsError | ConnectionError)
+
+
+def hdfs_service_of_error(webhdfs_url: str) -> Any:
+    """Names the service of a WebHDFS error: the DataNode a write was redirected to, or the NameNode."""
+    from hyperion.ingest.retrying import service_of_url
+
+    def name(error: BaseException) -> str:
+        request = getattr(error, "request", None)
+        return service_of_url(request.url if request is not None and request.url else webhdfs_url)
+
+    return name
+
+
+class RetryingStore:
+    """A :class:`LandingStore` whose every call is retried with bounded backoff (hyperion.ingest.retrying)."""
+
+    def __init__(self, store: LandingStore, policy: Any, service: Any, is_transient: Any = None) -> None:
+        self.store = store
+        self.policy = policy
+        self.service = service
+        self.is_transient = is_transient or is_transient_hdfs_error
+
+    def _call(self, what: str, operation: Any) -> Any:
+        from hyperion.ingest.retrying import call_with_retries
+
+        return call_with_retries(
+            operation, what=what, service=self.service, is_transient=self.is_transient, policy=self.policy
+        )
+
+    def list_names(self, directory: str) -> list[str]:
+        return self._call(f"listing {directory}", lambda: self.store.list_names(directory))
+
+    def write(self, path: str, chunks: Iterable[bytes]) -> None:
+        # ``chunks`` must be re-iterable (an EncodedLines): a retry writes the whole file again.
+        self._call(f"writing {path}", lambda: self.store.write(path, chunks))
+
+    def exists(self, path: str) -> bool:
+        return self._call(f"checking {path}", lambda: self.store.exists(path))
+
+    def delete(self, path: str) -> None:
+        self._call(f"deleting {path}", lambda: self.store.delete(path))
+
+    def rename(self, source: str, target: str) -> None:
+        attempts = 0
+
+        def rename_once() -> None:
+            nonlocal attempts
+            attempts += 1
+            # An earlier attempt may have renamed on the server and lost only the answer.
+            if attempts > 1 and not self.store.exists(source) and self.store.exists(target):
+                return
+            self.store.rename(source, target)
+
+        self._call(f"renaming {source} to {target}", rename_once)
 
 
 def encode_lines(lines: Iterable[str], lines_per_chunk: int = 1000) -> Iterator[bytes]:
@@ -181,6 +251,16 @@ def encode_lines(lines: Iterable[str], lines_per_chunk: int = 1000) -> Iterator[
     iterator = iter(lines)
     while chunk := list(itertools.islice(iterator, lines_per_chunk)):
         yield ("\n".join(chunk) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class EncodedLines:
+    """The chunks of :func:`encode_lines`, encoded afresh on each iteration, so a retried write can resend."""
+
+    lines: list[str]
+
+    def __iter__(self) -> Iterator[bytes]:
+        return encode_lines(self.lines)
 
 
 def land_file(store: LandingStore, directory: str, name: str, lines: Iterable[str]) -> str:
@@ -191,7 +271,7 @@ def land_file(store: LandingStore, directory: str, name: str, lines: Iterable[st
     """
     target = posixpath.join(directory, name)
     temporary = posixpath.join(directory, TEMPORARY_DIRECTORY, f"{name}.{uuid.uuid4().hex}.tmp")
-    store.write(temporary, encode_lines(lines))
+    store.write(temporary, EncodedLines(list(lines)))
     if store.exists(target):
         # A replay of a batch that landed before a crash but was never committed: same name, same content.
         logger.info("replacing %s (replayed batch)", target)
@@ -221,3 +301,44 @@ def landed_ranges(store: LandingStore, directories: Iterable[str], partition: in
             if parsed is not None and parsed[0] == partition:
                 ranges[parsed[1]] = max(parsed[2], ranges.get(parsed[1], parsed[2]))
     return ranges
+
+
+Ranges = list[tuple[int, int]]
+
+
+def resolve_overlaps(ranges: Iterable[tuple[int, int]]) -> tuple[Ranges, Ranges]:
+    """Split landed ranges ``(first, last)`` into one chain without overlaps, and the redundant rest.
+
+    Overlapping files of one partition can only come from two owners landing the same offsets with other
+    boundaries (a member that lost the partition while landing: see hyperion.ingest.consumer, rule 5). A
+    Kafka log is immutable, so two files holding the same offsets hold the same records, and any chain of
+    files that covers the same offsets is the same data. The chain kept starts at the lowest offset and
+    reaches as far as possible with the fewest files; a file is redundant when it lies inside the kept
+    chain's span. Files beyond a gap in the chain are kept as they are.
+    """
+    unique = sorted(set(ranges))
+    if not unique:
+        return [], []
+    by_first: dict[int, list[int]] = {}
+    for first, last in unique:
+        by_first.setdefault(first, []).append(last)
+    # reach[first]: (furthest last offset a chain starting at first covers, files in that chain).
+    reach: dict[int, tuple[int, int]] = {}
+    choice: dict[int, int] = {}
+    for first in sorted(by_first, reverse=True):
+        best: tuple[int, int] | None = None
+        for last in by_first[first]:
+            further = reach.get(last + 1)
+            candidate = (further[0], further[1] + 1) if further else (last, 1)
+            if best is None or (candidate[0], -candidate[1]) > (best[0], -best[1]):
+                best, choice[first] = candidate, last
+        reach[first] = best  # type: ignore[assignment]
+    chain = []
+    position = unique[0][0]
+    while position in choice:
+        chain.append((position, choice[position]))
+        position = choice[position] + 1
+    end = chain[-1][1]
+    redundant = [item for item in unique if item not in chain and item[1] <= end]
+    kept = chain + [item for item in unique if item not in chain and item[1] > end]
+    return sorted(kept), redundant

@@ -79,13 +79,17 @@ def namenode_health(http_address: str) -> Health:
 
 
 @_guarded
-def datanode_health(namenode_http_address: str) -> Health:
-    """The NameNode counts at least one live DataNode."""
-    state = fetch_json(
-        f"http://{namenode_http_address}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState"
-    )
-    live = int(state["beans"][0]["NumLiveDataNodes"])
-    return Health(live >= 1, f"{live} live")
+def datanode_health(datanode_http_address: str) -> Health:
+    """The DataNode itself answers on its HTTP port (where WebHDFS writes are redirected) and its block
+    pool service is registered with the NameNode and running. The NameNode's live count is not enough: it
+    lags a dead DataNode by minutes and counts one whose HTTP port is not open yet."""
+    info = fetch_json(f"http://{datanode_http_address}/jmx?qry=Hadoop:service=DataNode,name=DataNodeInfo")
+    actors = json.loads(info["beans"][0]["BPServiceActorInfo"])
+    running = [actor for actor in actors if actor.get("ActorState") == "RUNNING"]
+    if not running:
+        states = ", ".join(str(actor.get("ActorState")) for actor in actors) or "no block pool"
+        return Health(False, f"not registered with the NameNode ({states})")
+    return Health(True, f"registered with {running[0].get('NamenodeAddress', 'the NameNode')}")
 
 
 @_guarded

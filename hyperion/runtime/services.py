@@ -458,7 +458,7 @@ SERVICES: tuple[Service, ...] = (
         PORTS["datanode"],
         (17, 21),
         _datanode_command,
-        lambda settings: health.datanode_health(_address("namenode", "http")),
+        lambda settings: health.datanode_health(_address("datanode", "http")),
         prepare=_hadoop_prepare,
         artifacts=("hadoop",),
     ),

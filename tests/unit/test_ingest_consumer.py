@@ -78,19 +78,40 @@ class FakeBroker:
 
 
 class FakeConsumer:
-    """The KafkaConsumer calls LandingConsumer makes; ``poll_size`` messages per partition and poll."""
+    """The KafkaConsumer calls LandingConsumer makes; ``poll_size`` messages per partition and poll.
 
-    def __init__(self, broker: FakeBroker, poll_size: int) -> None:
+    Like kafka-python 3.0, a rebalance (``rebalance_at_polls``) that gives the partitions back to the same
+    member runs the listener inside ``poll()``, keeps the fetch positions, and the same poll returns
+    records from them.
+    """
+
+    def __init__(self, broker: FakeBroker, poll_size: int, rebalance_at_polls: tuple[int, ...] = ()) -> None:
         self.broker = broker
         self.poll_size = poll_size
         self.positions: dict[TopicPartition, int] = {}
         self.listener = None
+        self.poll_count = 0
+        self.rebalance_at_polls = rebalance_at_polls
+
+    def assignment(self) -> set[TopicPartition]:
+        return set(self.positions)
+
+    def seek(self, tp: TopicPartition, offset: int) -> None:
+        assert tp in self.positions, "seek of an unassigned partition"
+        self.positions[tp] = offset
+
+    def partitions_for_topic(self, topic: str) -> set[int]:
+        return {tp.partition for tp in self.broker.logs if tp.topic == topic}
 
     def poll(self, timeout_ms: int) -> dict[TopicPartition, list[Message]]:
+        self.poll_count += 1
         if not self.positions:
             self.positions = {tp: self.broker.committed.get(tp, 0) for tp in self.broker.logs}
             self.listener.on_partitions_assigned(list(self.broker.logs))
             return {}
+        if self.poll_count in self.rebalance_at_polls:
+            self.listener.on_partitions_revoked(list(self.positions))
+            self.listener.on_partitions_assigned(list(self.positions))
         polled = {}
         for tp, log in self.broker.logs.items():
             start = self.positions[tp]
@@ -158,6 +179,7 @@ def run_once(
     poll_size: int,
     clock: StepClock,
     landing_threads: int = 1,
+    rebalance_at_polls: tuple[int, ...] = (),
 ) -> None:
     config = ConsumerConfig(
         group_id="test",
@@ -169,7 +191,7 @@ def run_once(
         report_interval_seconds=1e9,
         landing_threads=landing_threads,
     )
-    consumer = FakeConsumer(broker, poll_size)
+    consumer = FakeConsumer(broker, poll_size, rebalance_at_polls)
     landing = LandingConsumer(consumer, store, config, decode_message, clock=clock)
     consumer.listener = landing
     landing.run(threading.Event())
@@ -380,3 +402,66 @@ def test_a_batch_never_grows_into_a_later_landed_file():
     assert landed_offsets(store) == expected_offsets()
     assert offset_coverage_problems(landed_names(store), {0: 23, 1: 23}) == []
     assert store.files[kept] == reference.files[kept]
+
+
+def test_a_partition_given_back_to_the_same_member_resumes_from_its_committed_offset():
+    # Rebalances while batches are in flight (3 messages per poll, batches of 5): kafka-python keeps the
+    # fetch position, so without a seek the abandoned batches' offsets would never land.
+    broker, store = FakeBroker(make_logs()), MemoryStore()
+    run_once(broker, store, POLICY, poll_size=3, clock=StepClock(), rebalance_at_polls=(3, 5, 6, 9))
+    assert landed_offsets(store) == expected_offsets()
+    assert offset_coverage_problems(landed_names(store), {0: 23, 1: 23}) == []
+    assert broker.committed == {tp: 23 for tp in broker.logs}
+
+
+class CommitRefusingConsumer(FakeConsumer):
+    """The first commit is refused as after a rebalance (the group moved on); the files stay uncommitted."""
+
+    def __init__(self, broker: FakeBroker, poll_size: int) -> None:
+        super().__init__(broker, poll_size)
+        self.refused = 0
+
+    def commit(self, offsets: dict) -> None:
+        from kafka.errors import CommitFailedError
+
+        if not self.refused:
+            self.refused += 1
+            raise CommitFailedError()
+        super().commit(offsets)
+
+
+def test_a_refused_commit_replays_along_the_landed_files():
+    broker, store = FakeBroker(make_logs()), MemoryStore()
+    config = ConsumerConfig(
+        group_id="test",
+        topics=("raw-boxoffice",),
+        deadletter_topic="raw-deadletter",
+        landing_root="/land",
+        policy=POLICY,
+        until_caught_up=True,
+        report_interval_seconds=1e9,
+        landing_threads=1,
+    )
+    consumer = CommitRefusingConsumer(broker, poll_size=3)
+    landing = LandingConsumer(consumer, store, config, decode_message, clock=StepClock())
+    consumer.listener = landing
+    summary = landing.run(threading.Event())
+    assert consumer.refused == 1 and summary.replaced_plans >= 1
+    assert landed_offsets(store) == expected_offsets()
+    assert offset_coverage_problems(landed_names(store), {0: 23, 1: 23}) == []
+
+
+def test_caught_up_waits_for_partitions_the_group_has_not_committed():
+    # This member owns partition 0 only; partition 1 (a dead peer's) is uncommitted: lag counts it.
+    broker, store = FakeBroker(make_logs()), MemoryStore()
+    partition_0, partition_1 = sorted(broker.logs)
+    broker.committed[partition_1] = 20
+    consumer = FakeConsumer(broker, poll_size=3)
+    consumer.positions = {partition_0: 23}
+    config = ConsumerConfig("test", ("raw-boxoffice",), "raw-deadletter", landing_root="/land")
+    landing = LandingConsumer(consumer, store, config, decode_message, clock=StepClock())
+    landing.states[partition_0] = landing._initialise(partition_0)
+    broker.committed[partition_0] = 23
+    assert landing.lag() == 3
+    broker.committed[partition_1] = 23
+    assert landing.lag() == 0

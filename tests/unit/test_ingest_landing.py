@@ -75,3 +75,29 @@ def test_offset_coverage_finds_overlaps_and_gaps():
     overlapping = names + [landed_file_name(0, 10, 14)]
     assert offset_coverage_problems(overlapping) == ["partition 0: 10-19 overlaps an earlier file"]
     assert offset_coverage_problems([landed_file_name(0, 5, 9)]) == ["partition 0: offsets 0-4 missing"]
+
+
+def test_resolve_overlaps_keeps_one_chain_and_drops_a_zombie_file():
+    from hyperion.ingest.landing import resolve_overlaps
+
+    # The new owner landed 100-149 and 150-300; a zombie renamed 100-199 afterwards.
+    kept, redundant = resolve_overlaps([(0, 99), (100, 149), (150, 300), (100, 199)])
+    assert kept == [(0, 99), (100, 149), (150, 300)]
+    assert redundant == [(100, 199)]
+
+
+def test_resolve_overlaps_prefers_the_chain_that_reaches_furthest():
+    from hyperion.ingest.landing import resolve_overlaps
+
+    # Two owners with other boundaries; one chain stops short (its owner crashed before landing more).
+    kept, redundant = resolve_overlaps([(0, 4), (5, 15), (0, 10)])
+    assert kept == [(0, 4), (5, 15)]
+    assert redundant == [(0, 10)]
+    assert resolve_overlaps([(0, 9), (10, 19)]) == ([(0, 9), (10, 19)], [])
+    assert resolve_overlaps([]) == ([], [])
+
+
+def test_resolve_overlaps_keeps_files_beyond_a_gap():
+    from hyperion.ingest.landing import resolve_overlaps
+
+    assert resolve_overlaps([(0, 9), (20, 29)]) == ([(0, 9), (20, 29)], [])
