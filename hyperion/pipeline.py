@@ -94,6 +94,20 @@ class Job:
         return [join_location(getattr(locations, field), folder) for field, folder in self.writes]
 
 
+# The processed tables job 04 builds the site's exports from (the job reads this same tuple).
+EXPORT_INPUT_TABLES = (
+    "studios",
+    "franchises",
+    "films",
+    "characters",
+    "character_appearances",
+    "box_office_daily",
+    "box_office_weekly",
+    "box_office_film_summary",
+    "box_office_reconciliation",
+)
+
+
 def _processed(*tables: str) -> tuple[tuple[str, str], ...]:
     return tuple((PROCESSED, table) for table in tables)
 
@@ -135,17 +149,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         "04",
         "04_export_analytics",
-        reads=_processed(
-            "studios",
-            "franchises",
-            "films",
-            "characters",
-            "character_appearances",
-            "box_office_daily",
-            "box_office_weekly",
-            "box_office_film_summary",
-            "box_office_reconciliation",
-        ),
+        reads=_processed(*EXPORT_INPUT_TABLES),
         writes=((EXPORTS, ""),),
     ),
 )

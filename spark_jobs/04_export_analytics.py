@@ -19,21 +19,10 @@ from __future__ import annotations
 import logging
 import sys
 
+from hyperion.pipeline import EXPORT_INPUT_TABLES
 from hyperion.transform import exports, jobs
 
 logger = logging.getLogger("spark_jobs.04_export_analytics")
-
-PROCESSED_INPUTS = (
-    "studios",
-    "franchises",
-    "films",
-    "characters",
-    "character_appearances",
-    "box_office_daily",
-    "box_office_weekly",
-    "box_office_film_summary",
-    "box_office_reconciliation",
-)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = jobs.JobSummary("04_export_analytics")
     spark = jobs.build_session("hyperion-04-export-analytics", arguments.master)
     try:
-        tables = {name: jobs.read_table(spark, arguments.input, name).cache() for name in PROCESSED_INPUTS}
+        tables = {name: jobs.read_table(spark, arguments.input, name).cache() for name in EXPORT_INPUT_TABLES}
         summary.rows_in = sum(frame.count() for frame in tables.values())
         films, appearances, daily = (
             tables["films"],
