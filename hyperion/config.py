@@ -58,9 +58,9 @@ class Settings:
     # The address every local-runtime service binds. 0.0.0.0 opens the whole stack to the network: none
     # of its services authenticate (docs/architecture.md lists what each one lets a caller do).
     bind_address: str = LOOPBACK_ADDRESS
-    # The EMR rehearsal's processed root (s3://bucket/processed): with <hdfs_url>/processed, the only
-    # locations Trino may register tables over. Empty: HDFS only.
-    warehouse_s3_prefix: str = ""
+    # The S3 root (s3://bucket/prefix) that, with <hdfs_url>/processed, is the only place Trino may register
+    # tables over. The default is the EMR rehearsal's run prefix on moto (hyperion.cloud.emr_rehearsal).
+    warehouse_s3_prefix: str = "s3://hyperion-emr-rehearsal/hyperion-emr-proof/rehearsal"
     topic_films: str = "raw-films"
     topic_characters: str = "raw-characters"
     topic_boxoffice: str = "raw-boxoffice"

@@ -45,8 +45,9 @@ logger = logging.getLogger(__name__)
 TABLE_LOCATION_PROPERTIES = ("external_location", "partition_projection_location_template")
 TABLE_FORBIDDEN_PROPERTIES = ("extra_properties",)
 SCHEMA_LOCATION_PROPERTY = "location"
-# The catalog whose storage is the warehouse; the tpch catalog has no storage.
-WAREHOUSE_CATALOG = "hive"
+# The catalogs whose storage is the warehouse: hive (HDFS) and the EMR rehearsal's S3 catalog (rendered by
+# hyperion.runtime.rehearsal_catalog); the tpch catalog has no storage. Both take the same roots.
+WAREHOUSE_CATALOGS = frozenset({"hive", "rehearsal"})
 WRITE_OPERATIONS = frozenset(
     {"InsertIntoTable", "DeleteFromTable", "TruncateTable", "UpdateTableColumns", "MergeTable"}
 )
@@ -152,8 +153,8 @@ def decide(request: Mapping[str, Any], roots: tuple[str, ...]) -> Decision:
         or (resource.get("function") or {}).get("catalogName")
     )
     if operation == "CreateTable":
-        if catalog != WAREHOUSE_CATALOG:
-            return Decision(False, f"tables may be created only in the {WAREHOUSE_CATALOG} catalog")
+        if catalog not in WAREHOUSE_CATALOGS:
+            return Decision(False, f"tables may be created only in the {sorted(WAREHOUSE_CATALOGS)} catalogs")
         return _check_table_properties(table.get("properties") or {}, roots, creating=True)
     if operation == "SetTableProperties":
         return _check_table_properties(table.get("properties") or {}, roots, creating=False)
@@ -162,7 +163,7 @@ def decide(request: Mapping[str, Any], roots: tuple[str, ...]) -> Decision:
         if location is not None and not is_within(location, roots):
             return Decision(False, f"schema location {location!r} is outside the warehouse {list(roots)}")
         return ALLOW
-    if operation in WRITE_OPERATIONS and catalog == WAREHOUSE_CATALOG:
+    if operation in WRITE_OPERATIONS and catalog in WAREHOUSE_CATALOGS:
         return Decision(False, f"{operation}: the warehouse is written by Spark only, never through Trino")
     if operation == "ExecuteProcedure":
         procedure = (resource.get("function") or {}).get("functionName")

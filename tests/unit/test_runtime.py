@@ -217,8 +217,11 @@ def test_settings_bind_loopback_unless_one_setting_opens_the_stack() -> None:
     assert Settings.from_environment({"HYPERION_BIND_ADDRESS": "0.0.0.0"}).bind_address == "0.0.0.0"
 
 
-def test_warehouse_locations_are_hdfs_processed_plus_the_optional_s3_prefix() -> None:
-    assert Settings().warehouse_locations == ("hdfs://localhost:8020/processed",)
+def test_warehouse_locations_are_hdfs_processed_plus_the_s3_prefix() -> None:
+    assert Settings().warehouse_locations == (
+        "hdfs://localhost:8020/processed",
+        "s3://hyperion-emr-rehearsal/hyperion-emr-proof/rehearsal",
+    )
     settings = Settings.from_environment(
         {
             "HYPERION_HDFS_URL": "hdfs://namenode:8020/",

@@ -117,6 +117,22 @@ def test_managed_tables_and_tables_outside_the_warehouse_are_refused(
     assert reason in decision.reason
 
 
+def test_the_rehearsal_catalog_takes_tables_under_the_warehouse_only() -> None:
+    inside = create_table({"external_location": ROOTS[1] + "/films/v1"}, catalog="rehearsal")
+    outside = create_table({"external_location": "s3://hyperion-bucket/other/films"}, catalog="rehearsal")
+    assert decide(inside, ROOTS).allowed
+    assert not decide(outside, ROOTS).allowed
+
+
+def test_the_default_s3_root_is_the_rehearsals_run_prefix() -> None:
+    from hyperion.cloud import emr_rehearsal
+    from hyperion.config import Settings
+    from hyperion.runtime import rehearsal_catalog
+
+    expected = f"s3://{rehearsal_catalog.BUCKET}/{emr_rehearsal.PREFIX}"
+    assert expected in Settings().warehouse_locations
+
+
 def test_tables_in_another_catalog_are_refused() -> None:
     decision = decide(create_table({"external_location": ROOTS[0] + "/films"}, catalog="memory"), ROOTS)
     assert not decision.allowed
