@@ -16,7 +16,8 @@ schema properties of a CREATE, to this service and refuses the statement unless 
 3. No statement changes a table's location-bearing properties, sets ``extra_properties`` (table
    parameters that the connector would read back, e.g. partition projection templates), registers a
    partition at a location of its choosing (``system.register_partition``), or writes rows into the
-   hive catalog (INSERT, DELETE, UPDATE, MERGE, TRUNCATE): the warehouse is written by Spark only.
+   hive catalog (UPDATE, MERGE, TRUNCATE here; INSERT and DELETE are refused by the catalog itself, see
+   WRITE_OPERATIONS): the warehouse is written by Spark only.
 4. Everything else is allowed: reads see only tables registered under rules 1-3.
 
 A location passes only in a strict form: the root's scheme and authority, then path segments of
@@ -48,9 +49,12 @@ SCHEMA_LOCATION_PROPERTY = "location"
 # The catalogs whose storage is the warehouse: hive (HDFS) and the EMR rehearsal's S3 catalog (rendered by
 # hyperion.runtime.rehearsal_catalog); the tpch catalog has no storage. Both take the same roots.
 WAREHOUSE_CATALOGS = frozenset({"hive", "rehearsal"})
-WRITE_OPERATIONS = frozenset(
-    {"InsertIntoTable", "DeleteFromTable", "TruncateTable", "UpdateTableColumns", "MergeTable"}
-)
+# Row writes refused here. INSERT and DELETE are not among them: Trino checks exactly those two on the
+# table when the pipeline syncs a partitioned table's partitions (system.sync_partition_metadata), and
+# the catalog refuses them on every table there can be (only external tables exist, rule 1, and
+# hive.non-managed-table-writes-enabled=false refuses writing rows into them; tests/integration/
+# test_exposure.py asserts the rows are untouched).
+WRITE_OPERATIONS = frozenset({"TruncateTable", "UpdateTableColumns", "MergeTable"})
 # Procedures that take a location argument from the caller.
 LOCATION_PROCEDURES = frozenset({"register_partition"})
 # The partition projection template may hold ${column} placeholders inside a segment.

@@ -18,7 +18,7 @@ from hyperion.transform.exports import EXPORTS
 from hyperion.transform.schemas import PROCESSED_TABLES
 from hyperion.transform.trino_sql import question_files
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.rehearsal]
 
 SAMPLE_FILMS = ["toy-story", "frozen", "moana"]
 

@@ -169,6 +169,13 @@ def test_row_writes_into_the_hive_catalog_are_refused(operation: str) -> None:
     assert not decide(request(operation, {"table": table}), ROOTS).allowed
 
 
+@pytest.mark.parametrize("operation", ["InsertIntoTable", "DeleteFromTable"])
+def test_the_checks_of_a_partition_sync_are_left_to_the_catalog(operation: str) -> None:
+    # system.sync_partition_metadata asks exactly these two; the catalog refuses the rows themselves.
+    table = {"catalogName": "hive", "schemaName": "hyperion", "tableName": "box_office_daily__v1"}
+    assert decide(request(operation, {"table": table}), ROOTS).allowed
+
+
 def test_row_writes_into_the_memory_catalog_are_allowed() -> None:
     table = {"catalogName": "memory", "schemaName": "default", "tableName": "t"}
     assert decide(request("InsertIntoTable", {"table": table}), ROOTS).allowed
