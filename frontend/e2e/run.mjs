@@ -8,7 +8,7 @@
 // Prerequisites: `npm run build` with data in public/data (make web); chromium at /usr/bin/chromium.
 // Run: node e2e/run.mjs   (env: CHROMIUM_PATH, HYPERION_PYTHON, SCREENSHOT_DIR)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +111,8 @@ async function compareCharts(page, label) {
 }
 
 async function runAxe(page, label) {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol: an injected <script> would break the site's CSP.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } });
     return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.length, help: violation.help, target: violation.nodes[0]?.target }));
@@ -208,23 +209,44 @@ async function main() {
     await compareHeadline(page);
   });
 
-  await check('overview first paint from Parquet, before DuckDB is ready, equals Python DuckDB', async () => {
+  await check('first paint from the build-time files, before DuckDB is ready, on / and every list page', async () => {
     const early = await context.newPage();
     let releaseWasm;
     const wasmHeld = new Promise((resolvePromise) => (releaseWasm = resolvePromise));
-    // Hold DuckDB's wasm back so the page must paint from the Parquet read alone.
+    // Hold DuckDB's wasm back so the pages must paint from the first-paint files alone.
     await early.route('**/*.wasm', async (route) => {
       await wasmHeld;
       await route.continue();
     });
     await early.goto(origin + '/');
-    await waitForSource(early, 'parquet');
+    await waitForSource(early, 'first-paint');
     assert((await early.$eval('[data-engine-status]', (element) => element.dataset.engineStatus)) === 'starting', 'DuckDB was ready before the first paint');
     await compareHeadline(early);
     const compared = await compareCharts(early, '/ (first paint)');
     assert(compared >= 10, `only ${compared} values compared`);
+    for (const [path, countId, querySelector] of [
+      ['/films', 'film-count', 'section[data-query-id="film-list"]'],
+      ['/characters', 'character-count', 'section[data-query-id="character-list"]'],
+    ]) {
+      await early.goto(origin + path);
+      await early.waitForFunction((id) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.value) > 0, countId, { timeout: 30000 });
+      const sql = await early.$eval(querySelector, (section) => section.dataset.sql);
+      const shown = Number(await early.$eval(`[data-testid="${countId}"]`, (element) => element.dataset.value));
+      assert(shown === pythonQueries([sql])[0].length, `${path}: first paint shows ${shown} rows`);
+      assert((await early.$eval('[data-engine-status]', (element) => element.dataset.engineStatus)) === 'starting', `${path}: DuckDB was ready`);
+    }
+    for (const path of ['/studios', '/talent']) {
+      await early.goto(origin + path);
+      await early.waitForFunction(() => document.querySelector('section[data-source="first-paint"]') !== null, null, { timeout: 30000 });
+    }
+    // An entity page shows its skeleton at once and waits for the engine.
+    await early.goto(`${origin}/films/${topFilm.film_id}`);
+    await early.waitForSelector('main .skeleton', { timeout: 10000 });
+    const progressText = await early.$eval('[data-testid="startup-progress-text"]', (element) => element.textContent);
+    assert(/of [0-9.]+ MB/.test(progressText), `no byte progress shown: ${progressText}`);
     releaseWasm();
-    await waitForSource(early, 'duckdb');
+    await early.waitForSelector('[data-engine-status="ready"]', { timeout: 60000 });
+    await waitForContent(early);
     await early.close();
   });
 
@@ -371,12 +393,83 @@ async function main() {
 
   await check('start-up failure shows a visible error state', async () => {
     const failing = await context.newPage();
-    await failing.route('**/data/hyperion.duckdb', (route) => route.fulfill({ status: 404, body: 'missing' }));
+        await failing.route('**/data/hyperion.*.duckdb', (route) => route.fulfill({ status: 404, body: 'missing' }));
     await failing.goto(origin + '/');
     await failing.waitForSelector('[data-engine-status="failed"]', { timeout: 30000 });
     const text = await failing.$eval('[data-engine-status="failed"]', (element) => element.textContent);
     assert(/did not start/.test(text) && /404/.test(text), `unexpected error text: ${text}`);
     await failing.close();
+  });
+
+  await check('serve: pre-compressed variants by Accept-Encoding, Vary, ETag and 304, immutable hashed data, 404 off-route', async () => {
+    const site = JSON.parse(readFileSync(join(dataDirectory, 'site.json'), 'utf8'));
+    const wasm = `/assets/${readdirSync(join(distDirectory, 'assets')).find((name) => name.startsWith('duckdb-eh') && name.endsWith('.wasm'))}`;
+    const get = (path, headers = {}) => fetch(path.startsWith('http') ? path : origin + path, { headers });
+    for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', null]]) {
+      const response = await get(wasm, { 'accept-encoding': accept });
+      await response.arrayBuffer();
+      assert(response.headers.get('content-encoding') === encoding, `${accept}: content-encoding ${response.headers.get('content-encoding')}`);
+      assert(response.headers.get('content-type') === 'application/wasm', `${accept}: ${response.headers.get('content-type')}`);
+      assert(/Accept-Encoding/i.test(response.headers.get('vary') ?? ''), 'no Vary: Accept-Encoding');
+    }
+    const database = await get(`/data/${site.database.file}`, { 'accept-encoding': 'br' });
+    await database.arrayBuffer();
+    assert(/immutable/.test(database.headers.get('cache-control')), `database cache: ${database.headers.get('cache-control')}`);
+    const manifest = await get('/data/site.json');
+    await manifest.arrayBuffer();
+    assert(manifest.headers.get('cache-control') === 'no-cache', `site.json cache: ${manifest.headers.get('cache-control')}`);
+    const etag = manifest.headers.get('etag');
+    assert(etag && manifest.headers.get('last-modified'), 'no ETag or Last-Modified');
+    assert((await get('/data/site.json', { 'if-none-match': etag })).status === 304, 'no 304 for a matching ETag');
+    assert((await get('/data/site.json', { 'if-modified-since': manifest.headers.get('last-modified') })).status === 304, 'no 304 for If-Modified-Since');
+    assert((await get('/data/site.json', { 'if-none-match': '"other"' })).status === 200, 'a stale ETag got a 304');
+    const missing = await get('/no-such-page');
+    assert(missing.status === 404 && /text\/html/.test(missing.headers.get('content-type')), `unknown path: ${missing.status}`);
+    assert((await get('/films/no/such/depth')).status === 404, 'a too-deep path is not a 404');
+    assert((await get('/favicon.svg')).status === 200, 'no favicon');
+    await page.goto(origin + '/no-such-page');
+    await page.waitForSelector('main h1');
+    assert((await page.$eval('main h1', (element) => element.textContent)) === 'Page not found', 'the 404 page does not say so');
+  });
+
+  await check('every route has its own <title>', async () => {
+    const titles = new Map();
+    for (const route of routes) {
+      await page.goto(origin + route.path);
+      await waitForContent(page);
+      const title = await page.title();
+      assert(/· Hyperion$/.test(title), `${route.path}: title "${title}"`);
+      titles.set(title, route.path);
+    }
+    assert(titles.size === routes.length, `titles repeat: ${[...titles.keys()].join(' | ')}`);
+  });
+
+  await check('at 10 Mbit/s the site becomes ready without error, showing byte progress', async () => {
+    const slowContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const slow = await slowContext.newPage();
+    const errors = [];
+    slow.on('pageerror', (error) => errors.push(String(error)));
+    const cdp = await slowContext.newCDPSession(slow);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 40, downloadThroughput: (10 * 1000 * 1000) / 8, uploadThroughput: (5 * 1000 * 1000) / 8 });
+    await slow.goto(origin + '/');
+    await waitForSource(slow, 'first-paint').catch(() => undefined);
+    const progress = [];
+    const started = Date.now();
+    while (Date.now() - started < 180000) {
+      const status = await slow.$eval('[data-engine-status]', (element) => element.dataset.engineStatus);
+      if (status !== 'starting') break;
+      progress.push(await slow.$eval('progress.startup-progress', (element) => Number(element.dataset.loaded)).catch(() => null));
+      await slow.waitForTimeout(500);
+    }
+    const status = await slow.$eval('[data-engine-status]', (element) => element.dataset.engineStatus);
+    assert(status === 'ready', `engine ${status}: ${await slow.$eval('[data-engine-status]', (element) => element.textContent)}`);
+    const moving = progress.filter((value) => value !== null);
+    assert(new Set(moving).size >= 3, `the progress bar did not move: ${moving.join(',')}`);
+    await waitForSource(slow, 'duckdb');
+    const shown = await pageErrors(slow);
+    assert(shown.length === 0 && errors.length === 0, `errors at 10 Mbit/s: ${[...shown, ...errors].join(' | ')}`);
+    await slowContext.close();
   });
 
   await browser.close();

@@ -1,7 +1,11 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { NavLink, Route, Routes } from 'react-router';
+import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { Skeleton } from './components/States';
-import { useEngineState } from './db/hooks';
+import { useEngineState, useLoadProgress } from './db/hooks';
+import { firstPaintRoute } from './db/firstPaintRoutes';
+import { loadFirstPaint } from './db/siteData';
+import { formatBytes } from './format';
+import { useTitle } from './title';
 import { OverviewPage } from './pages/OverviewPage';
 import { FilmsPage } from './pages/FilmsPage';
 import { FilmPage } from './pages/FilmPage';
@@ -45,14 +49,43 @@ function EngineStatus() {
       </div>
     );
   }
+  if (state.status === 'ready') {
+    return (
+      <span className="engine-status muted" data-engine-status="ready" aria-live="polite">
+        DuckDB {state.engine.version} ready
+      </span>
+    );
+  }
+  return <StartupProgress />;
+}
+
+/** Bytes of DuckDB's wasm and of the database while they download: a slow link shows it is moving. */
+function StartupProgress() {
+  const progress = useLoadProgress();
+  const loaded = progress.wasm.loaded + progress.database.loaded;
+  const total = progress.wasm.total + progress.database.total;
+  const label = total > 0 ? `Loading the in-browser database: ${formatBytes(loaded)} of ${formatBytes(total)}` : 'Starting DuckDB…';
   return (
-    <span className="engine-status muted" data-engine-status={state.status} aria-live="polite">
-      {state.status === 'ready' ? `DuckDB ${state.engine.version} ready` : 'Starting DuckDB…'}
+    <span className="engine-status muted" data-engine-status="starting">
+      <progress className="startup-progress" max={total || 1} value={total ? loaded : undefined} aria-label="Loading the in-browser database" data-loaded={loaded} data-total={total} />
+      <span aria-live="polite" data-testid="startup-progress-text">
+        {label}
+      </span>
     </span>
   );
 }
 
+/** Fetch the first-paint file of each list page visited before DuckDB is ready. */
+function useRouteFirstPaint() {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const route = firstPaintRoute(pathname);
+    if (route) loadFirstPaint(route);
+  }, [pathname]);
+}
+
 export function App() {
+  useRouteFirstPaint();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -104,6 +137,7 @@ export function App() {
 }
 
 function NotFound() {
+  useTitle('Page not found');
   return (
     <section className="card">
       <h1>Page not found</h1>

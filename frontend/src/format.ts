@@ -55,3 +55,14 @@ export function pivot<T>(
   }
   return { rows: [...byKey.values()], series: [...seriesNames].sort() };
 }
+
+/** Bytes as a short figure: "812 KB", "5.4 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** "1 character", "2 characters"; pass the plural when it is not the singular plus "s". */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${integer.format(count)} ${count === 1 ? singular : pluralForm}`;
+}

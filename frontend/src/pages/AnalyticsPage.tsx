@@ -11,6 +11,7 @@ import { EXAMPLE_QUERIES, schemaQuery } from '../db/queries';
 import type { Row, Value } from '../db/rows';
 import { DEFAULT_ROW_LIMIT, guardSql } from '../db/sqlGuard';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
 
 const TIMEOUT_MILLISECONDS = 15000;
 
@@ -90,6 +91,7 @@ function QuickChart({ result }: { result: AnalyticsResult }) {
 }
 
 export default function AnalyticsPage() {
+  useTitle('SQL analytics');
   const [params, update] = useUrlState();
   const urlSql = params.get('sql') ?? EXAMPLE_QUERIES[0].sql;
   const [text, setText] = useState(urlSql);

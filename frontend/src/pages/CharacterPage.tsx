@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { SqlDisclosure } from '../components/ChartCard';
-import { EmptyState, ErrorState, Skeleton } from '../components/States';
+import { EmptyState, EntitySkeleton, ErrorState } from '../components/States';
+import { useTitle } from '../title';
 import { useQuery } from '../db/hooks';
 import { characterAppearancesQuery } from '../db/queries';
 
@@ -8,8 +9,9 @@ export function CharacterPage() {
   const { characterId = '' } = useParams();
   const spec = characterAppearancesQuery(characterId);
   const appearances = useQuery(spec);
+  useTitle(appearances.rows.at(-1)?.name ?? (appearances.status === 'loading' ? 'Character' : 'Character not found'));
   if (appearances.status === 'error') return <ErrorState message={appearances.error} />;
-  if (appearances.status === 'loading') return <Skeleton height={300} label="Loading character" />;
+  if (appearances.status === 'loading') return <EntitySkeleton back="/characters" backLabel="Characters" label="character" />;
   const latest = appearances.rows[appearances.rows.length - 1];
   if (!latest) {
     return (

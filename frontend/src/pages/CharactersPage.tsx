@@ -8,6 +8,7 @@ import { VirtualTable } from '../components/VirtualTable';
 import { useQuery } from '../db/hooks';
 import { characterFranchiseOptionsQuery, characterListQuery, characterOptionsQuery, studioOptionsQuery, type CharacterFilters, type CharacterListRow } from '../db/queries';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
 
 const FILTER_KEYS: { key: keyof CharacterFilters; param: string }[] = [
   { key: 'search', param: 'q' },
@@ -34,6 +35,7 @@ const COLUMNS: ColumnDef<CharacterListRow, unknown>[] = [
 ];
 
 export function CharactersPage() {
+  useTitle('Characters');
   const [params, update] = useUrlState();
   const filters = Object.fromEntries(FILTER_KEYS.map(({ key, param }) => [key, params.get(param) ?? ''])) as unknown as CharacterFilters;
   const filterKey = JSON.stringify(filters);

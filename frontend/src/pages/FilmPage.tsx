@@ -7,6 +7,8 @@ import { filmCastQuery, filmDailyGrossQuery, filmDetailQuery, filmStateGrossQuer
 import { formatInteger, formatMoney, formatMoneyFull, formatPercent } from '../format';
 import { useUrlState } from '../urlState';
 import { useFirstChartMark } from './OverviewPage';
+import { useTitle } from '../title';
+import { EntitySkeleton } from '../components/States';
 
 export function FilmPage() {
   const { filmId = '' } = useParams();
@@ -23,9 +25,10 @@ export function FilmPage() {
   const weekly = useQuery(curve === 'weekly' ? weeklySpec : null);
   const states = useQuery(stateSpec);
   useFirstChartMark(states.status === 'ready');
+  useTitle(detail.rows[0]?.title ?? (detail.status === 'loading' ? 'Film' : 'Film not found'));
 
   if (detail.status === 'error') return <ErrorState message={detail.error} />;
-  if (detail.status === 'loading') return <Skeleton height={300} label="Loading film" />;
+  if (detail.status === 'loading') return <EntitySkeleton back="/films" backLabel="Films" label="film" />;
   const film = detail.rows[0];
   if (!film) {
     return (

@@ -19,6 +19,7 @@ import {
 } from '../db/queries';
 import { formatMoney } from '../format';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
 
 export function readFilmFilters(params: URLSearchParams): FilmFilters {
   const sort = params.get('sort') as FilmSortColumn | null;
@@ -47,6 +48,7 @@ const COLUMNS: ColumnDef<FilmListRow, unknown>[] = [
 ];
 
 export function FilmsPage() {
+  useTitle('Films');
   const [params, update] = useUrlState();
   const filters = readFilmFilters(params);
   const spec = useMemo(() => filmListQuery(filters), [filters.search, filters.studio, filters.decade, filters.releaseType, filters.sort, filters.descending]); // eslint-disable-line react-hooks/exhaustive-deps

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard, SqlDisclosure } from '../components/ChartCard';
 import { ErrorState, Skeleton } from '../components/States';
-import { loadOverviewFirstPaint, type OverviewFirstPaint } from '../db/firstPaint';
-import { useQuery, type QueryState } from '../db/hooks';
+import { useQuery } from '../db/hooks';
 import {
   filmsPerYearByStudioQuery,
   genderByDecadeQuery,
@@ -13,6 +12,7 @@ import {
   type Headline,
 } from '../db/queries';
 import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, studioColor } from '../format';
+import { useTitle } from '../title';
 
 const HEADLINE_FIGURES: { key: keyof Headline; label: string; format: (value: number) => string }[] = [
   { key: 'studios', label: 'Studios', format: formatInteger },
@@ -31,31 +31,12 @@ export function useFirstChartMark(ready: boolean) {
   }, [ready]);
 }
 
-function useOverviewFirstPaint(): OverviewFirstPaint | null {
-  const [value, setValue] = useState<OverviewFirstPaint | null>(null);
-  useEffect(() => {
-    let current = true;
-    // A failed first paint is not an error state: the SQL path below reports its own errors.
-    loadOverviewFirstPaint().then((result) => current && setValue(result), () => undefined);
-    return () => {
-      current = false;
-    };
-  }, []);
-  return value;
-}
-
-/** The SQL result once DuckDB answers; until then the rows computed from the Parquet first paint. */
-function preferEngine<T>(state: QueryState<T>, early: T[] | undefined): QueryState<T> & { source: 'duckdb' | 'parquet' } {
-  if (state.status === 'loading' && early) return { status: 'ready', rows: early, error: null, source: 'parquet' };
-  return { ...state, source: 'duckdb' };
-}
-
 export function OverviewPage() {
-  const early = useOverviewFirstPaint();
-  const headline = preferEngine(useQuery(headlineQuery), early ? [early.headline] : undefined);
-  const perYear = preferEngine(useQuery(filmsPerYearByStudioQuery), early?.filmsPerYear);
-  const topGrossing = preferEngine(useQuery(topGrossingQuery), early?.topGrossing);
-  const gender = preferEngine(useQuery(genderByDecadeQuery), early?.genderByDecade);
+  useTitle('Overview');
+  const headline = useQuery(headlineQuery);
+  const perYear = useQuery(filmsPerYearByStudioQuery);
+  const topGrossing = useQuery(topGrossingQuery);
+  const gender = useQuery(genderByDecadeQuery);
   useFirstChartMark(perYear.status === 'ready');
   const yearly = pivot(perYear.rows, (row) => row.release_year, (row) => row.studio_id, (row) => row.films);
   const genderWide = pivot(gender.rows, (row) => `${row.decade}s`, (row) => row.gender, (row) => row.appearances);
@@ -69,7 +50,7 @@ export function OverviewPage() {
   return (
     <>
       <h1>Disney-family animation at a glance</h1>
-      <section className="card" aria-labelledby="headline-title" data-query-id={headlineQuery.id} data-sql={headlineQuery.sql} data-source={headline.source}>
+      <section className="card" aria-labelledby="headline-title" data-query-id={headlineQuery.id} data-sql={headlineQuery.sql} data-source={headline.source ?? 'duckdb'}>
         <h2 id="headline-title" className="visually-hidden">
           Headline figures
         </h2>

@@ -6,8 +6,10 @@ import { studioOptionsQuery, studioOutputByDecadeQuery, studioStatsQuery } from 
 import { formatMoney, formatMoneyFull, pivot, studioColor } from '../format';
 import { useUrlState } from '../urlState';
 import { useFirstChartMark } from './OverviewPage';
+import { useTitle } from '../title';
 
 export function StudiosPage() {
+  useTitle('Studios');
   const [params, update] = useUrlState();
   const selected = params.getAll('studio');
   const selectedKey = selected.join(',');

@@ -9,6 +9,7 @@ import { VirtualTable } from '../components/VirtualTable';
 import { useQuery } from '../db/hooks';
 import { studioOptionsQuery, talentAcrossStudiosQuery, talentListQuery, talentRolesQuery, type TalentRow } from '../db/queries';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
 
 const COLUMNS: ColumnDef<TalentRow, unknown>[] = [
   { id: 'talent_name', header: 'Voice actor', cell: ({ row }) => <Link to={`?actor=${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
@@ -49,6 +50,7 @@ function ActorRoles({ name }: { name: string }) {
 }
 
 export function TalentPage() {
+  useTitle('Voice talent');
   const [params, update] = useUrlState();
   const search = params.get('q') ?? '';
   const studio = params.get('studio') ?? '';
