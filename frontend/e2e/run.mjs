@@ -163,6 +163,10 @@ async function main() {
 
   const [topFilm] = pythonQueries(["select film_id, title from films_complete where release_type = 'theatrical' and domestic_gross_usd is not null order by worldwide_gross_usd desc nulls last, film_id limit 1"])[0];
   const [topCharacter] = pythonQueries(['select character_id, count(distinct film_id) as films from characters_complete group by character_id order by films desc, character_id limit 1'])[0];
+  const [topActor] = pythonQueries(['select talent_name, film_count from talent_stats order by appearance_count desc, talent_name limit 1'])[0];
+  const [topStudio] = pythonQueries(['select studio_id, studio_name, film_count from studio_stats order by film_count desc, studio_id limit 1'])[0];
+  // The film with the largest cast: every row of its cast table must be on the page.
+  const [bigCast] = pythonQueries(['select film_id, count(*) as cast_size from characters_complete group by film_id order by cast_size desc, film_id limit 1'])[0];
 
   const routes = [
     { name: 'overview', path: '/' },
@@ -172,20 +176,124 @@ async function main() {
     { name: 'characters', path: '/characters' },
     { name: 'character', path: `/characters/${topCharacter.character_id}` },
     { name: 'talent', path: '/talent' },
+    { name: 'talent-person', path: `/talent/${encodeURIComponent(topActor.talent_name)}` },
+    { name: 'studio', path: `/studios/${topStudio.studio_id}` },
     { name: 'analytics', path: '/analytics' },
   ];
 
+  const setTheme = (target, theme) =>
+    target.evaluate((wanted) => {
+      localStorage.setItem('hyperion-theme', wanted);
+      document.documentElement.dataset.theme = wanted;
+    }, theme);
+
   for (const route of routes) {
-    await check(`route ${route.path} renders without errors, screenshot, axe`, async () => {
-      await page.goto(origin + route.path);
-      await waitForContent(page);
-      if (route.name === 'analytics') await page.waitForSelector('[data-testid="result-table"]', { timeout: 30000 });
-      const errors = await pageErrors(page);
-      assert(errors.length === 0, `error states shown: ${errors.join(' | ')}`);
-      await page.screenshot({ path: join(screenshotDirectory, `${route.name}.png`), fullPage: true });
-      await runAxe(page, route.path);
+    await check(`route ${route.path}: no error state; axe clean in light and dark; screenshots at 1440 and 390 px`, async () => {
+      for (const [width, height, label] of [[1440, 900, 'desktop'], [390, 844, 'phone']]) {
+        await page.setViewportSize({ width, height });
+        for (const theme of ['light', 'dark']) {
+          await page.goto(origin + route.path);
+          await setTheme(page, theme);
+          await waitForContent(page);
+          if (route.name === 'analytics') await page.waitForSelector('[data-testid="result-table"]', { timeout: 30000 });
+          const errors = await pageErrors(page);
+          assert(errors.length === 0, `error states shown: ${errors.join(' | ')}`);
+          await page.waitForTimeout(200);
+          await page.screenshot({ path: join(screenshotDirectory, `${route.name}-${theme}-${label}.png`), fullPage: true });
+          if (label === 'phone') {
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+            assert(overflow <= 1, `${theme}: page is ${overflow}px wider than a phone screen`);
+            const headerHeight = await page.$eval('.site-header', (element) => element.getBoundingClientRect().height);
+            assert(headerHeight <= 64, `the header wraps on a phone (${headerHeight}px high)`);
+          } else {
+            await runAxe(page, `${route.path} (${theme})`);
+          }
+        }
+      }
+      await setTheme(page, 'light');
+      await page.setViewportSize({ width: 1280, height: 900 });
     });
   }
+
+  await check('global search (Ctrl+K) finds a film, a character, a voice actor and a studio, and opens them', async () => {
+    await page.goto(origin + '/');
+    await waitForContent(page);
+    for (const [text, kind, path] of [
+      [topFilm.title.slice(0, 6), 'film', `/films/${topFilm.film_id}`],
+      [topActor.talent_name, 'voice actor', `/talent/${encodeURIComponent(topActor.talent_name)}`],
+      [topStudio.studio_name, 'studio', `/studios/${topStudio.studio_id}`],
+    ]) {
+      await page.keyboard.press('Control+K');
+      await page.waitForSelector('dialog.search-dialog[open]');
+      await page.fill('#global-search-input', text);
+      await page.waitForFunction(([wantedKind, wantedPath]) => [...document.querySelectorAll('[data-testid="search-results"] li')].some((item) => item.dataset.kind === wantedKind && item.dataset.path === wantedPath), [kind, path], { timeout: 30000 });
+      const items = await page.$$eval('[data-testid="search-results"] li', (elements) => elements.map((element) => element.dataset.path));
+      // Keyboard only: arrow down to the hit, Enter opens it.
+      for (let index = 0; index < items.indexOf(path); index += 1) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((wanted) => location.pathname === wanted, path);
+      await waitForContent(page);
+    }
+    await page.keyboard.press('Control+K');
+    await page.fill('#global-search-input', 'buzz');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="search-results"] li')].some((item) => item.dataset.kind === 'character'), null, { timeout: 30000 });
+    await page.keyboard.press('Escape');
+    assert(!(await page.$('dialog.search-dialog[open]')), 'Escape did not close the search');
+  });
+
+  await check('character page links its voice actors; the talent page lists every role (Python DuckDB)', async () => {
+    await page.goto(`${origin}/characters/${topCharacter.character_id}`);
+    await waitForContent(page);
+    const link = await page.$('[data-testid="appearance-table"] a[href^="/talent/"]');
+    assert(link, 'no voice actor link on the character page');
+    const name = decodeURIComponent((await link.getAttribute('href')).slice('/talent/'.length));
+    await link.click();
+    await page.waitForFunction((wanted) => decodeURIComponent(location.pathname) === `/talent/${wanted}`, name);
+    await waitForContent(page);
+    const sql = await page.$eval('section[data-query-id="talent-roles"]', (section) => section.dataset.sql);
+    const expected = pythonQueries([sql])[0];
+    const rows = await page.$$eval('[data-testid="roles-table"] tbody tr', (elements) => elements.length);
+    assert(rows === expected.length && rows > 0, `roles ${rows} != Python ${expected.length}`);
+    assert((await page.$eval('main h1', (element) => element.textContent)) === name, 'talent page heading');
+    const heading = await page.$eval('#roles-title', (element) => element.textContent);
+    assert(heading === `${expected.length} ${expected.length === 1 ? 'role' : 'roles'}`, `pluralisation: ${heading}`);
+  });
+
+  await check('studio page: figures and every film (Python DuckDB); a chart bar opens it', async () => {
+    await page.goto(`${origin}/studios/${topStudio.studio_id}`);
+    await waitForContent(page);
+    assert(Number(await page.$eval('[data-figure="films"]', (element) => element.dataset.value)) === topStudio.film_count, 'film count');
+    const rows = await page.$$eval('[data-testid="studio-film-table"] tbody tr', (elements) => elements.length);
+    assert(rows === topStudio.film_count, `studio films ${rows} != ${topStudio.film_count}`);
+    await page.goto(origin + '/studios');
+    await waitForContent(page);
+    await page.click('section[data-query-id="studio-stats"] .recharts-bar-rectangle path, section[data-query-id="studio-stats"] .recharts-rectangle');
+    await page.waitForFunction(() => /^\/studios\/[^/]+$/.test(location.pathname), null, { timeout: 10000 });
+  });
+
+  await check('overview: clicking a top-grossing bar opens the film', async () => {
+    await page.goto(origin + '/');
+    await waitForContent(page);
+    await page.click('section[data-query-id="top-grossing-films"] .recharts-rectangle');
+    await page.waitForFunction(() => /^\/films\/[^/]+$/.test(location.pathname), null, { timeout: 10000 });
+  });
+
+  await check('every cast row is on the page (no inner scroller), with a sticky header', async () => {
+    await page.goto(`${origin}/films/${bigCast.film_id}`);
+    await waitForContent(page);
+    const rows = await page.$$eval('[data-testid="cast-table"] tbody tr', (elements) => elements.length);
+    assert(rows === bigCast.cast_size, `cast rows ${rows} != ${bigCast.cast_size}`);
+    const clipped = await page.$eval('[data-testid="cast-table"]', (table) => {
+      for (let element = table.parentElement; element; element = element.parentElement) {
+        const style = getComputedStyle(element);
+        if (['auto', 'scroll'].includes(style.overflowY) && element.scrollHeight > element.clientHeight + 1) return true;
+      }
+      return false;
+    });
+    assert(!clipped, 'the cast table sits in an inner vertical scroller');
+    const position = await page.$eval('[data-testid="cast-table"] thead th', (element) => getComputedStyle(element).position);
+    assert(position === 'sticky', `header position ${position}`);
+  });
 
   async function compareHeadline(page) {
     const sql = await page.$eval('section[data-query-id="headline"]', (section) => section.dataset.sql);
@@ -361,25 +469,16 @@ async function main() {
     await page.waitForTimeout(300);
     await page.click('[data-testid="cancel-query"]');
     const cancelled = await analyticsStatus();
-    assert(cancelled.status === 'failed' && /Cancelled/.test(cancelled.text), `cancel: ${cancelled.status}: ${cancelled.text}`);
+    assert(cancelled.status === 'cancelled' && /cancelled/.test(cancelled.text) && !(await page.$('[data-testid="query-status"] [role="alert"]')), `cancel: ${cancelled.status}: ${cancelled.text}`);
+    // Dates come out as dates, not epoch milliseconds.
+    await page.goto(analyticsUrl("select date '2010-06-18' as released, timestamp '2010-06-18 10:11:12' as at"));
+    assert((await analyticsStatus()).status === 'done', 'date query failed');
+    const dateCells = await page.$$eval('[data-testid="result-table"] tbody td', (cells) => cells.map((cell) => cell.textContent));
+    assert(JSON.stringify(dateCells) === JSON.stringify(['2010-06-18', '2010-06-18 10:11:12']), `dates shown as ${dateCells}`);
     // The engine is still usable after a cancel.
     await page.goto(analyticsUrl('select 41 + 1 as answer'));
     const after = await analyticsStatus();
     assert(after.status === 'done', `after cancel: ${after.status}: ${after.text}`);
-  });
-
-  await check('dark theme and phone width render without errors', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(origin + '/');
-    await page.click('.theme-toggle');
-    await waitForContent(page);
-    assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark', 'theme toggle did not switch to dark');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert(overflow <= 1, `page is ${overflow}px wider than a phone screen`);
-    await page.screenshot({ path: join(screenshotDirectory, 'overview-dark-phone.png'), fullPage: true });
-    await runAxe(page, '/ (dark, phone)');
-    await page.click('.theme-toggle');
-    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   await check('no Content-Security-Policy violation on any page', async () => {

@@ -13,6 +13,9 @@ import { CharactersPage } from './pages/CharactersPage';
 import { CharacterPage } from './pages/CharacterPage';
 import { StudiosPage } from './pages/StudiosPage';
 import { TalentPage } from './pages/TalentPage';
+import { TalentPersonPage } from './pages/TalentPersonPage';
+import { StudioPage } from './pages/StudioPage';
+import { GlobalSearch } from './components/GlobalSearch';
 
 // The editor (CodeMirror) is the largest dependency: load it only on /analytics.
 const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
@@ -35,7 +38,7 @@ function ThemeToggle() {
   const next = theme === 'dark' ? 'light' : 'dark';
   return (
     <button type="button" className="button theme-toggle" onClick={() => setTheme(next)} aria-label={`Switch to ${next} theme`}>
-      {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> <span className="button-label">{theme === 'dark' ? 'Light' : 'Dark'}</span>
     </button>
   );
 }
@@ -107,6 +110,7 @@ export function App() {
           </ul>
         </nav>
         <div className="header-tools">
+          <GlobalSearch />
           <ThemeToggle />
         </div>
       </header>
@@ -122,7 +126,9 @@ export function App() {
             <Route path="/films/:filmId" element={<FilmPage />} />
             <Route path="/characters" element={<CharactersPage />} />
             <Route path="/characters/:characterId" element={<CharacterPage />} />
+            <Route path="/studios/:studioId" element={<StudioPage />} />
             <Route path="/talent" element={<TalentPage />} />
+            <Route path="/talent/:talentName" element={<TalentPersonPage />} />
             <Route path="/analytics" element={<AnalyticsPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>

@@ -43,5 +43,8 @@ export async function openTestEngine(): Promise<(sql: string) => Row[]> {
   connection.query("ATTACH 'hyperion.duckdb' AS hyperion (READ_ONLY)");
   connection.query('USE hyperion');
   for (const statement of lockdownStatements()) connection.query(statement);
-  return (sql: string) => normalizeRows(connection.query(sql).toArray());
+  return (sql: string) => {
+    const table = connection.query(sql) as unknown as { toArray(): unknown[]; schema: Parameters<typeof normalizeRows>[1] };
+    return normalizeRows(table.toArray(), table.schema);
+  };
 }

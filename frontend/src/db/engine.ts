@@ -130,7 +130,7 @@ export function runQuery(sql: string): Promise<Row[]> {
     cached = getEngine()
       .then((engine) => engine.connection.query(sql))
       .then(
-        (table) => normalizeRows(table.toArray()),
+        (table) => normalizeRows(table.toArray(), table.schema),
         (error: unknown) => {
           throw new Error(readableDuckDBError(error));
         },
@@ -160,6 +160,16 @@ export interface AnalyticsResult {
   milliseconds: number;
 }
 
+const CANCELLED = 'Cancelled.';
+
+/** The user cancelled the query: not an error, the page says "cancelled". */
+export class QueryCancelledError extends Error {
+  constructor() {
+    super('Cancelled by you.');
+    this.name = 'QueryCancelledError';
+  }
+}
+
 export interface RunningQuery {
   result: Promise<AnalyticsResult>;
   cancel: () => void;
@@ -174,7 +184,7 @@ let analyticsConnection: Promise<duckdb.AsyncDuckDBConnection> | null = null;
 export function runAnalyticsQuery(sql: string, limit: number, timeoutMilliseconds: number): RunningQuery {
   let cancelWith: (reason: string) => void = () => undefined;
   const stopped = new Promise<never>((_, reject) => {
-    cancelWith = (reason: string) => reject(new Error(reason));
+    cancelWith = (reason: string) => reject(reason === CANCELLED ? new QueryCancelledError() : new Error(reason));
   });
   // The race below handles the rejection; this only stops an early cancel from being reported as unhandled.
   stopped.catch(() => undefined);
@@ -195,7 +205,7 @@ export function runAnalyticsQuery(sql: string, limit: number, timeoutMillisecond
         let columns: string[] = [];
         for await (const batch of reader) {
           columns = batch.schema.fields.map((field) => field.name);
-          collected.push(...normalizeRows(batch.toArray()));
+          collected.push(...normalizeRows(batch.toArray(), batch.schema));
           if (collected.length > limit) {
             // The result streams in batches: stop reading and drop the rest instead of wrapping the
             // user's SQL in a LIMIT subquery, which would shift DuckDB's error positions.
@@ -215,10 +225,11 @@ export function runAnalyticsQuery(sql: string, limit: number, timeoutMillisecond
       };
     } catch (error) {
       await connection.cancelSent().catch(() => false);
+      if (error instanceof QueryCancelledError) throw error;
       throw new Error(readableDuckDBError(error));
     } finally {
       clearTimeout(timer);
     }
   })();
-  return { result, cancel: () => cancelWith('Cancelled.') };
+  return { result, cancel: () => cancelWith(CANCELLED) };
 }

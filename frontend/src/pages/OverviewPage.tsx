@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { useChartTheme } from '../theme';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard, SqlDisclosure } from '../components/ChartCard';
 import { ErrorState, Skeleton } from '../components/States';
@@ -38,6 +39,8 @@ export function OverviewPage() {
   const topGrossing = useQuery(topGrossingQuery);
   const gender = useQuery(genderByDecadeQuery);
   useFirstChartMark(perYear.status === 'ready');
+  const navigate = useNavigate();
+  const chart = useChartTheme();
   const yearly = pivot(perYear.rows, (row) => row.release_year, (row) => row.studio_id, (row) => row.films);
   const genderWide = pivot(gender.rows, (row) => `${row.decade}s`, (row) => row.gender, (row) => row.appearances);
   const genderShares = genderWide.rows.map((row) => {
@@ -91,13 +94,13 @@ export function OverviewPage() {
           {() => (
             <ResponsiveContainer>
               <BarChart data={yearly.rows} margin={{ left: -20 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="key" tick={{ fontSize: 11 }} minTickGap={12} />
-                <YAxis allowDecimals={false} />
-                <Tooltip />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="key" type="number" domain={['dataMin - 1', 'dataMax + 1']} tick={chart.tick} stroke={chart.axis} allowDecimals={false} />
+                <YAxis allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {yearly.series.map((name, index) => (
-                  <Bar key={name} dataKey={name} stackId="studio" fill={studioColor(name, index)} isAnimationActive={false} />
+                  <Bar key={name} dataKey={name} stackId="studio" fill={studioColor(name, index)} cursor="pointer" onClick={() => navigate(`/studios/${name}`)} isAnimationActive={false} />
                 ))}
               </BarChart>
             </ResponsiveContainer>
@@ -118,11 +121,11 @@ export function OverviewPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 30 }}>
-                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} />
-                <YAxis type="category" dataKey="title" width={130} tick={{ fontSize: 11 }} />
-                <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
-                <Bar dataKey="worldwide_gross_usd" name="Worldwide gross" fill="#3b6fd4" isAnimationActive={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} tick={chart.tick} stroke={chart.axis} />
+                <YAxis type="category" dataKey="title" width={130} tick={chart.tick} stroke={chart.axis} interval={0} />
+                <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
+                <Bar dataKey="worldwide_gross_usd" name="Worldwide gross" fill="#3b6fd4" cursor="pointer" onClick={(data) => navigate(`/films/${(data as { payload?: { film_id?: string } }).payload?.film_id ?? ''}`)} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           )}
@@ -142,10 +145,10 @@ export function OverviewPage() {
           {() => (
             <ResponsiveContainer>
               <BarChart data={genderShares} margin={{ left: -10 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="key" tick={{ fontSize: 11 }} />
-                <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} />
-                <Tooltip formatter={(value) => formatPercent(Number(value))} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} />
+                <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={chart.tick} stroke={chart.axis} />
+                <Tooltip formatter={(value) => formatPercent(Number(value))} contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {genderWide.series.map((name) => (
                   <Bar key={name} dataKey={name} stackId="gender" fill={GENDER_COLORS[name] ?? '#6b7280'} isAnimationActive={false} />
