@@ -199,7 +199,9 @@ async function main() {
           const errors = await pageErrors(page);
           assert(errors.length === 0, `error states shown: ${errors.join(' | ')}`);
           await page.waitForTimeout(200);
-          await page.screenshot({ path: join(screenshotDirectory, `${route.name}-${theme}-${label}.png`), fullPage: true });
+          // A 717-row list as cards is taller than Chromium's screenshot limit: the first screens then.
+          const fullPage = await page.evaluate(() => document.documentElement.scrollHeight < 16000);
+          await page.screenshot({ path: join(screenshotDirectory, `${route.name}-${theme}-${label}.png`), fullPage, timeout: 60000 });
           if (label === 'phone') {
             const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
             assert(overflow <= 1, `${theme}: page is ${overflow}px wider than a phone screen`);
@@ -276,6 +278,38 @@ async function main() {
     await waitForContent(page);
     await page.click('section[data-query-id="top-grossing-films"] .recharts-rectangle');
     await page.waitForFunction(() => /^\/films\/[^/]+$/.test(location.pathname), null, { timeout: 10000 });
+  });
+
+  await check('lists: newest films first, every list sortable, numbers right-aligned, species searchable, figures explained', async () => {
+    await page.goto(origin + '/films');
+    await waitForContent(page);
+    const [newest] = pythonQueries(['select title from films_complete order by release_date desc nulls last, film_id limit 1'])[0];
+    const firstTitle = await page.$eval('[data-testid="film-table"] tbody tr td:first-child', (cell) => cell.textContent);
+    assert(firstTitle === newest.title, `/films opens with ${firstTitle}, newest is ${newest.title}`);
+    const align = await page.$eval('[data-testid="film-table"] tbody tr td.number', (cell) => getComputedStyle(cell).textAlign);
+    assert(align === 'right', `numbers are ${align}-aligned`);
+    const filmRows = await page.$$eval('[data-testid="film-table"] tbody tr', (rows) => rows.length);
+    const [{ films }] = pythonQueries(['select count(*) as films from films_complete'])[0];
+    assert(filmRows === films, `${filmRows} film rows in the page, ${films} films`);
+    await page.goto(origin + '/characters');
+    await waitForContent(page);
+    const [{ most }] = pythonQueries(['select max(films) as most from (select count(distinct film_id) as films from characters_complete group by character_id)'])[0];
+    await page.click('[data-testid="character-table"] th:nth-child(2) button');
+    await page.waitForFunction(() => document.querySelector('[data-testid="character-table"] th:nth-child(2)').getAttribute('aria-sort') !== 'none');
+    if ((await page.$eval('[data-testid="character-table"] th:nth-child(2)', (cell) => cell.getAttribute('aria-sort'))) !== 'descending') await page.click('[data-testid="character-table"] th:nth-child(2) button');
+    const topFilms = Number(await page.$eval('[data-testid="character-table"] tbody tr td:nth-child(2)', (cell) => cell.textContent));
+    assert(topFilms === most, `sorted by films, the first row has ${topFilms}, the most is ${most}`);
+    const [species] = pythonQueries(["select species from characters_complete where species is not null group by species order by count(distinct character_id) desc, species limit 1"])[0];
+    await page.fill('#character-species', species.species);
+    await page.waitForFunction((wanted) => new URL(location.href).searchParams.get('species') === wanted, species.species);
+    await page.goto(origin + '/talent');
+    await waitForContent(page);
+    assert((await page.$$eval('[data-testid="talent-table"] th button', (buttons) => buttons.length)) >= 5, 'talent list is not sortable');
+    await page.goto(origin + '/');
+    await waitForContent(page);
+    const [coverage] = pythonQueries(['select count(worldwide_gross_usd) as covered, count(*) as films from films_complete'])[0];
+    const note = await page.$eval('[data-testid="gross-coverage"]', (element) => element.textContent.replace(/\s+/g, ' '));
+    assert(note.includes(`${coverage.covered} of ${coverage.films} films`), `the worldwide total does not say what it covers: ${note}`);
   });
 
   await check('every cast row is on the page (no inner scroller), with a sticky header', async () => {

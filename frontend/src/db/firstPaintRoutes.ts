@@ -25,7 +25,7 @@ import {
 } from './queries';
 
 export const FIRST_PAINT_ROUTES: Record<string, QuerySpec<unknown>[]> = {
-  overview: [headlineQuery, filmsPerYearByStudioQuery, topGrossingQuery, genderByDecadeQuery],
+  overview: [headlineQuery, filmsPerYearByStudioQuery, topGrossingQuery, genderByDecadeQuery, studioOptionsQuery],
   studios: [studioOptionsQuery, studioStatsQuery([]), studioOutputByDecadeQuery([])],
   films: [filmListQuery(DEFAULT_FILM_FILTERS), studioOptionsQuery, decadeOptionsQuery, releaseTypeOptionsQuery],
   characters: [

@@ -58,6 +58,7 @@ export interface Headline {
   voice_actors: number;
   worldwide_gross_usd: number;
   domestic_gross_usd: number;
+  films_with_worldwide_gross: number;
 }
 
 export const headlineQuery = spec<Headline>(
@@ -70,7 +71,8 @@ export const headlineQuery = spec<Headline>(
       (select count(distinct voice_actor)
          from (select unnest(voice_actors) as voice_actor from ${TABLES.characters})) as voice_actors,
       (select sum(worldwide_gross_usd)::double from ${TABLES.films}) as worldwide_gross_usd,
-      (select sum(domestic_gross_usd)::double from ${TABLES.films}) as domestic_gross_usd
+      (select sum(domestic_gross_usd)::double from ${TABLES.films}) as domestic_gross_usd,
+      (select count(worldwide_gross_usd) from ${TABLES.films}) as films_with_worldwide_gross
   `,
 );
 
@@ -144,7 +146,7 @@ export const DEFAULT_FILM_FILTERS: FilmFilters = {
   decade: '',
   releaseType: '',
   sort: 'release_date',
-  descending: false,
+  descending: true,
 };
 
 export interface FilmListRow {

@@ -9,17 +9,18 @@ import {
   filmsPerYearByStudioQuery,
   genderByDecadeQuery,
   headlineQuery,
+  studioOptionsQuery,
   topGrossingQuery,
   type Headline,
 } from '../db/queries';
-import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, studioColor } from '../format';
+import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, roleLabel, studioColor } from '../format';
 import { useTitle } from '../title';
 
 const HEADLINE_FIGURES: { key: keyof Headline; label: string; format: (value: number) => string }[] = [
   { key: 'studios', label: 'Studios', format: formatInteger },
   { key: 'films', label: 'Films', format: formatInteger },
   { key: 'characters', label: 'Characters', format: formatInteger },
-  { key: 'voice_actors', label: 'Voice actors', format: formatInteger },
+  { key: 'voice_actors', label: 'Voice actors (speaking)', format: formatInteger },
   { key: 'worldwide_gross_usd', label: 'Worldwide gross', format: formatMoney },
 ];
 
@@ -38,6 +39,8 @@ export function OverviewPage() {
   const perYear = useQuery(filmsPerYearByStudioQuery);
   const topGrossing = useQuery(topGrossingQuery);
   const gender = useQuery(genderByDecadeQuery);
+  const studioOptions = useQuery(studioOptionsQuery);
+  const studioNames: Record<string, string> = Object.fromEntries(studioOptions.rows.map((option) => [option.value, option.label]));
   useFirstChartMark(perYear.status === 'ready');
   const navigate = useNavigate();
   const chart = useChartTheme();
@@ -76,6 +79,12 @@ export function OverviewPage() {
             })}
           </dl>
         )}
+        {headline.rows[0] && (
+          <p className="muted figure-note" data-testid="gross-coverage">
+            Worldwide gross: the sum over the {formatInteger(headline.rows[0].films_with_worldwide_gross)} of {formatInteger(headline.rows[0].films)} films with a
+            reported worldwide figure. Voice actors counts speaking roles; <Link to="/talent">Talent</Link> also lists singing voices.
+          </p>
+        )}
         <SqlDisclosure sql={headlineQuery.sql} />
       </section>
 
@@ -87,7 +96,7 @@ export function OverviewPage() {
           state={perYear}
           columns={[
             { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
-            { header: 'Studio', value: (row) => row.studio_id, field: 'studio_id' },
+            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id' },
             { header: 'Films', value: (row) => row.films, field: 'films' },
           ]}
         >
@@ -100,7 +109,7 @@ export function OverviewPage() {
                 <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {yearly.series.map((name, index) => (
-                  <Bar key={name} dataKey={name} stackId="studio" fill={studioColor(name, index)} cursor="pointer" onClick={() => navigate(`/studios/${name}`)} isAnimationActive={false} />
+                   <Bar key={name} dataKey={name} name={studioNames[name] ?? name} stackId="studio" fill={studioColor(name, index)} cursor="pointer" onClick={() => navigate(`/studios/${name}`)} isAnimationActive={false} />
                 ))}
               </BarChart>
             </ResponsiveContainer>
@@ -138,7 +147,7 @@ export function OverviewPage() {
           state={gender}
           columns={[
             { header: 'Decade', value: (row) => row.decade, field: 'decade' },
-            { header: 'Gender', value: (row) => row.gender, field: 'gender' },
+            { header: 'Gender', value: (row) => roleLabel(row.gender), field: 'gender' },
             { header: 'Appearances', value: (row) => row.appearances, field: 'appearances' },
           ]}
         >
@@ -151,7 +160,7 @@ export function OverviewPage() {
                 <Tooltip formatter={(value) => formatPercent(Number(value))} contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {genderWide.series.map((name) => (
-                  <Bar key={name} dataKey={name} stackId="gender" fill={GENDER_COLORS[name] ?? '#6b7280'} isAnimationActive={false} />
+                  <Bar key={name} dataKey={name} name={roleLabel(name)} stackId="gender" fill={GENDER_COLORS[name] ?? '#6b7280'} isAnimationActive={false} />
                 ))}
               </BarChart>
             </ResponsiveContainer>

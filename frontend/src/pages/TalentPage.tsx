@@ -13,13 +13,14 @@ import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
 import { plural } from '../format';
 
+// Every column sorts in the page.
 const COLUMNS: ColumnDef<TalentRow, unknown>[] = [
-  { id: 'talent_name', header: 'Voice actor', cell: ({ row }) => <Link to={`/talent/${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
-  { id: 'appearances', header: 'Appearances', cell: ({ row }) => row.original.appearances },
-  { id: 'characters', header: 'Characters', cell: ({ row }) => row.original.characters },
-  { id: 'films', header: 'Films', cell: ({ row }) => row.original.films },
-  { id: 'studios', header: 'Studios', cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.join(', ')})` },
-  { id: 'years', header: 'Years', cell: ({ row }) => `${row.original.first_year}–${row.original.last_year}` },
+  { id: 'talent_name', header: 'Voice actor', accessorFn: (row) => row.talent_name, cell: ({ row }) => <Link to={`/talent/${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
+  { id: 'appearances', header: 'Appearances', accessorFn: (row) => row.appearances, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.appearances },
+  { id: 'characters', header: 'Characters', accessorFn: (row) => row.characters, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.characters },
+  { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
+  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.join(', ')})` },
+  { id: 'years', header: 'Years', accessorFn: (row) => row.first_year, cell: ({ row }) => (row.original.first_year === row.original.last_year ? row.original.first_year : `${row.original.first_year}–${row.original.last_year}`) },
 ];
 
 const MINIMUM_STUDIO_OPTIONS = [2, 3, 4].map((count) => ({ value: String(count), label: `${count} or more` }));
