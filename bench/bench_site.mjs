@@ -112,8 +112,10 @@ function exportSizes() {
   const data = join(distDirectory, 'data');
   let parquet = 0;
   for (const name of readdirSync(data)) if (name.endsWith('.parquet')) parquet += statSync(join(data, name)).size;
-  const database = statSync(join(data, 'hyperion.duckdb')).size;
-  return { parquet_bytes: parquet, duckdb_file_bytes: database, duckdb_file_gzip_bytes: gzipSync(readFileSync(join(data, 'hyperion.duckdb'))).length };
+  // The packed database has a content-hashed name, given by data/site.json.
+  const databasePath = join(data, JSON.parse(readFileSync(join(data, 'site.json'), 'utf8')).database.file);
+  const database = statSync(databasePath).size;
+  return { parquet_bytes: parquet, duckdb_file_bytes: database, duckdb_file_gzip_bytes: gzipSync(readFileSync(databasePath)).length };
 }
 
 async function main() {

@@ -6,20 +6,31 @@ every ``exports/*.parquet`` into one DuckDB database file, one table per file na
 (``films_complete.parquet`` -> table ``films_complete``), which the browser attaches read-only. The
 Parquet files and ``manifest.json`` are copied next to it so they stay downloadable.
 
-Inputs: ``--exports`` folder with ``manifest.json`` and the ``*.parquet`` files it lists.
-Outputs: ``--output`` folder (default ``frontend/public/data``) holding ``hyperion.duckdb``, the Parquet
-files and ``manifest.json``. Vite copies ``public/`` into ``dist/``, so the site serves them as
-``/data/...``. Re-running replaces the outputs.
+It also prepares each list and overview page's first paint: the SQL those pages run in their default
+state (``frontend/src/db/first-paint-queries.json``, kept equal to the site's queries by a unit test) is
+run here, once, on the packed database, and the rows are written as one small JSON file per route. The
+site draws them at once and swaps in the engine's results when DuckDB-WASM is ready.
+
+Inputs: ``--exports`` folder with ``manifest.json`` and the ``*.parquet`` files it lists;
+``--first-paint-queries`` (route -> [{id, sql}]).
+Outputs: ``--output`` folder (default ``frontend/public/data``) holding ``hyperion.<sha16>.duckdb``,
+``first-paint-<route>.<sha16>.json``, ``site.json`` (names the hashed files; revalidated, never cached
+for long), the Parquet files and ``manifest.json``. Hashed names change with the content, so the
+server gives them an immutable cache. Vite copies ``public/`` into ``dist/``, so the site serves them
+as ``/data/...``. Re-running replaces the outputs.
 
 The database is written by the Python ``duckdb`` of the project virtualenv (1.3.2). Its default storage
 format is readable by DuckDB-WASM 1.32.0 (DuckDB 1.4.3), which reads files written by older versions.
 
 Run: ``.venv/bin/python scripts/07_build_site.py --exports exports --output frontend/public/data``
+(``--first-paint-queries frontend/src/db/first-paint-queries.json`` is the default)
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import decimal
 import hashlib
 import json
 import logging
@@ -32,7 +43,9 @@ import duckdb
 
 logger = logging.getLogger(__name__)
 
-DATABASE_FILE_NAME = "hyperion.duckdb"
+DATABASE_STEM = "hyperion"
+SITE_MANIFEST_NAME = "site.json"
+HASH_LENGTH = 16
 
 
 def file_sha256(path: Path) -> str:
@@ -102,17 +115,75 @@ def pack_database(parquet_files: list[Path], database_path: Path) -> dict[str, i
     return counts
 
 
-def build_site_data(exports_dir: Path, output_dir: Path) -> dict[str, int]:
-    """Pack the exports into ``output_dir`` and copy the Parquet files and manifest beside the database."""
+def plain(value: object) -> object:
+    """A DuckDB value as the browser engine returns it (numbers, strings, lists; dates as ISO text)."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def hashed_name(stem: str, data: bytes, suffix: str) -> str:
+    """``<stem>.<first 16 hex of sha256>.<suffix>``: a new content gets a new name."""
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}.{suffix}"
+
+
+def first_paint_files(database_path: Path, queries: dict[str, list[dict[str, str]]]) -> dict[str, bytes]:
+    """Run each route's default queries on the packed database; return route -> JSON body."""
+    bodies: dict[str, bytes] = {}
+    connection = duckdb.connect(str(database_path), read_only=True)
+    try:
+        for route, specs in sorted(queries.items()):
+            answers = []
+            for query in specs:
+                cursor = connection.execute(query["sql"])
+                columns = [column[0] for column in cursor.description]
+                rows = [
+                    dict(zip(columns, (plain(value) for value in row), strict=True))
+                    for row in cursor.fetchall()
+                ]
+                answers.append({"id": query["id"], "sql": query["sql"], "rows": rows})
+            bodies[route] = json.dumps({"route": route, "queries": answers}, separators=(",", ":")).encode(
+                "utf-8"
+            )
+    finally:
+        connection.close()
+    return bodies
+
+
+def build_site_data(exports_dir: Path, output_dir: Path, first_paint_queries: Path) -> dict[str, int]:
+    """Pack the exports into ``output_dir``, write the first-paint files and ``site.json``, and copy the
+    Parquet files and manifest beside them."""
     parquet_files = manifest_parquet_files(exports_dir)
+    queries = json.loads(first_paint_queries.read_text(encoding="utf-8"))
     output_dir.mkdir(parents=True, exist_ok=True)
-    # A file dropped from the exports must not linger in the site (the e2e tests query every file).
-    for stale in output_dir.glob("*.parquet"):
+    # A file dropped from the exports must not linger in the site (the e2e tests query every file),
+    # nor an old hashed file (only site.json's names are current).
+    for stale in [
+        *output_dir.glob("*.parquet"),
+        *output_dir.glob("*.duckdb"),
+        *output_dir.glob("first-paint-*.json"),
+    ]:
         if stale.name not in {path.name for path in parquet_files}:
             stale.unlink()
-    counts = pack_database(parquet_files, output_dir / DATABASE_FILE_NAME)
+    packed = output_dir / f"{DATABASE_STEM}.duckdb"
+    counts = pack_database(parquet_files, packed)
+    database_name = hashed_name(DATABASE_STEM, packed.read_bytes(), "duckdb")
+    first_paint: dict[str, dict[str, object]] = {}
+    for route, body in first_paint_files(packed, queries).items():
+        name = hashed_name(f"first-paint-{route}", body, "json")
+        (output_dir / name).write_bytes(body)
+        first_paint[route] = {"file": name, "bytes": len(body)}
+    database = {"file": database_name, "bytes": packed.stat().st_size}
+    site = {"format": 1, "database": database, "first_paint": first_paint}
+    packed.replace(output_dir / database_name)
     for path in [*parquet_files, exports_dir / "manifest.json"]:
         shutil.copyfile(path, output_dir / path.name)
+    # Written last: the site only ever sees names whose files are already in place.
+    (output_dir / SITE_MANIFEST_NAME).write_text(json.dumps(site, indent=1) + "\n", encoding="utf-8")
     return counts
 
 
@@ -122,21 +193,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=Path("frontend/public/data"), help="site data folder to write"
     )
+    parser.add_argument(
+        "--first-paint-queries",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "frontend" / "src" / "db" / "first-paint-queries.json",
+        help="route -> [{id, sql}] of the pages' default queries",
+    )
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     started = time.perf_counter()
     try:
-        counts = build_site_data(arguments.exports, arguments.output)
+        counts = build_site_data(arguments.exports, arguments.output, arguments.first_paint_queries)
     except (FileNotFoundError, ValueError, duckdb.Error) as error:
         logger.error("%s", error)
         return 1
-    database_bytes = (arguments.output / DATABASE_FILE_NAME).stat().st_size
+    site = json.loads((arguments.output / SITE_MANIFEST_NAME).read_text(encoding="utf-8"))
+    database_path = arguments.output / site["database"]["file"]
     logger.info(
         "packed %d tables (%d rows, %d bytes) into %s in %.1f s",
         len(counts),
         sum(counts.values()),
-        database_bytes,
-        arguments.output / DATABASE_FILE_NAME,
+        site["database"]["bytes"],
+        database_path,
         time.perf_counter() - started,
     )
     return 0

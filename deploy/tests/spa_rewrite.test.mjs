@@ -44,3 +44,32 @@ for (const [uri, expected] of cases) {
     assert.deepEqual(result.headers, { accept: { value: 'text/html' } });
   });
 }
+
+const encodingCases = [
+  ['/assets/duckdb-eh-XyZ.wasm', 'gzip, deflate, br, zstd', '/assets/duckdb-eh-XyZ.wasm.br'],
+  ['/assets/duckdb-eh-XyZ.wasm', 'gzip, deflate', '/assets/duckdb-eh-XyZ.wasm.gz'],
+  ['/assets/duckdb-eh-XyZ.wasm', 'br;q=0, gzip', '/assets/duckdb-eh-XyZ.wasm.gz'],
+  ['/assets/duckdb-eh-XyZ.wasm', 'BR;q=0.5', '/assets/duckdb-eh-XyZ.wasm.br'],
+  ['/assets/duckdb-eh-XyZ.wasm', 'identity', '/assets/duckdb-eh-XyZ.wasm'],
+  ['/assets/duckdb-eh-XyZ.wasm', 'gzip;q=0', '/assets/duckdb-eh-XyZ.wasm'],
+  ['/assets/duckdb-eh-XyZ.wasm', 'brotli', '/assets/duckdb-eh-XyZ.wasm'],
+  ['/data/hyperion.0123456789abcdef.duckdb', 'br', '/data/hyperion.0123456789abcdef.duckdb.br'],
+  ['/data/site.json', 'gzip', '/data/site.json.gz'],
+  ['/assets/index-AbC.js', 'br, gzip', '/assets/index-AbC.js.br'],
+  // Parquet is compressed inside; there is no variant to pick.
+  ['/data/films_complete.parquet', 'br, gzip', '/data/films_complete.parquet'],
+  // Routes still go to index.html, whatever the encoding.
+  ['/films/toy-story', 'br, gzip', '/index.html'],
+  ['/films/mr.-peabody-sherman', 'br', '/index.html'],
+];
+
+for (const [uri, acceptEncoding, expected] of encodingCases) {
+  test(`${uri} with Accept-Encoding "${acceptEncoding}" -> ${expected}`, () => {
+    const result = handler(viewerRequest(uri, { 'accept-encoding': { value: acceptEncoding } }));
+    assert.equal(result.uri, expected);
+  });
+}
+
+test('a request without Accept-Encoding gets the plain file', () => {
+  assert.equal(handler(viewerRequest('/assets/duckdb-eh-XyZ.wasm')).uri, '/assets/duckdb-eh-XyZ.wasm');
+});

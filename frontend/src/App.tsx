@@ -1,7 +1,11 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { NavLink, Route, Routes } from 'react-router';
+import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { Skeleton } from './components/States';
-import { useEngineState } from './db/hooks';
+import { useEngineState, useLoadProgress } from './db/hooks';
+import { firstPaintRoute } from './db/firstPaintRoutes';
+import { loadFirstPaint } from './db/siteData';
+import { formatBytes } from './format';
+import { useTitle } from './title';
 import { OverviewPage } from './pages/OverviewPage';
 import { FilmsPage } from './pages/FilmsPage';
 import { FilmPage } from './pages/FilmPage';
@@ -9,6 +13,9 @@ import { CharactersPage } from './pages/CharactersPage';
 import { CharacterPage } from './pages/CharacterPage';
 import { StudiosPage } from './pages/StudiosPage';
 import { TalentPage } from './pages/TalentPage';
+import { TalentPersonPage } from './pages/TalentPersonPage';
+import { StudioPage } from './pages/StudioPage';
+import { GlobalSearch } from './components/GlobalSearch';
 
 // The editor (CodeMirror) is the largest dependency: load it only on /analytics.
 const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
@@ -31,7 +38,7 @@ function ThemeToggle() {
   const next = theme === 'dark' ? 'light' : 'dark';
   return (
     <button type="button" className="button theme-toggle" onClick={() => setTheme(next)} aria-label={`Switch to ${next} theme`}>
-      {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> <span className="button-label">{theme === 'dark' ? 'Light' : 'Dark'}</span>
     </button>
   );
 }
@@ -45,14 +52,43 @@ function EngineStatus() {
       </div>
     );
   }
+  if (state.status === 'ready') {
+    return (
+      <span className="engine-status muted" data-engine-status="ready" aria-live="polite">
+        DuckDB {state.engine.version} ready
+      </span>
+    );
+  }
+  return <StartupProgress />;
+}
+
+/** Bytes of DuckDB's wasm and of the database while they download: a slow link shows it is moving. */
+function StartupProgress() {
+  const progress = useLoadProgress();
+  const loaded = progress.wasm.loaded + progress.database.loaded;
+  const total = progress.wasm.total + progress.database.total;
+  const label = total > 0 ? `Loading the in-browser database: ${formatBytes(loaded)} of ${formatBytes(total)}` : 'Starting DuckDB…';
   return (
-    <span className="engine-status muted" data-engine-status={state.status} aria-live="polite">
-      {state.status === 'ready' ? `DuckDB ${state.engine.version} ready` : 'Starting DuckDB…'}
+    <span className="engine-status muted" data-engine-status="starting">
+      <progress className="startup-progress" max={total || 1} value={total ? loaded : undefined} aria-label="Loading the in-browser database" data-loaded={loaded} data-total={total} />
+      <span aria-live="polite" data-testid="startup-progress-text">
+        {label}
+      </span>
     </span>
   );
 }
 
+/** Fetch the first-paint file of each list page visited before DuckDB is ready. */
+function useRouteFirstPaint() {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const route = firstPaintRoute(pathname);
+    if (route) loadFirstPaint(route);
+  }, [pathname]);
+}
+
 export function App() {
+  useRouteFirstPaint();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -74,6 +110,7 @@ export function App() {
           </ul>
         </nav>
         <div className="header-tools">
+          <GlobalSearch />
           <ThemeToggle />
         </div>
       </header>
@@ -89,7 +126,9 @@ export function App() {
             <Route path="/films/:filmId" element={<FilmPage />} />
             <Route path="/characters" element={<CharactersPage />} />
             <Route path="/characters/:characterId" element={<CharacterPage />} />
+            <Route path="/studios/:studioId" element={<StudioPage />} />
             <Route path="/talent" element={<TalentPage />} />
+            <Route path="/talent/:talentName" element={<TalentPersonPage />} />
             <Route path="/analytics" element={<AnalyticsPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
@@ -104,6 +143,7 @@ export function App() {
 }
 
 function NotFound() {
+  useTitle('Page not found');
   return (
     <section className="card">
       <h1>Page not found</h1>

@@ -55,3 +55,30 @@ export function pivot<T>(
   }
   return { rows: [...byKey.values()], series: [...seriesNames].sort() };
 }
+
+/** Bytes as a short figure: "812 KB", "5.4 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** "1 character", "2 characters"; pass the plural when it is not the singular plus "s". */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${integer.format(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** A machine label as words: "love-interest" -> "Love interest". */
+export function roleLabel(value: string | null): string {
+  if (!value) return '—';
+  const words = value.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const longDate = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** An ISO date ("2010-06-18") as "Jun 18, 2010"; null as "—". */
+export function formatDate(value: string | null): string {
+  if (!value) return '—';
+  const date = new Date(`${value.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? value : longDate.format(date);
+}

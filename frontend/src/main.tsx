@@ -3,9 +3,14 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
 import { getEngine } from './db/engine';
+import { firstPaintRoute } from './db/firstPaintRoutes';
+import { loadFirstPaint } from './db/siteData';
 import './styles.css';
 
 performance.mark('app-start');
+// The route's small first-paint file goes first: the page draws from it while DuckDB starts.
+const route = firstPaintRoute(location.pathname);
+if (route) loadFirstPaint(route);
 // Start DuckDB right away: the wasm compile and the data download overlap with React's first render.
 getEngine().catch(() => undefined);
 

@@ -11,7 +11,14 @@ interface BlockingConnection {
   query(sql: string): { toArray(): unknown[] };
 }
 
-export const DATABASE_PATH = resolve(process.env.HYPERION_SITE_DATABASE ?? join(__dirname, '..', 'public', 'data', 'hyperion.duckdb'));
+/** The packed database's content-hashed file name, from the site manifest the build script writes. */
+function siteDatabaseFile(): string {
+  const manifestPath = join(__dirname, '..', 'public', 'data', 'site.json');
+  if (!existsSync(manifestPath)) return 'site.json-not-found';
+  return (JSON.parse(readFileSync(manifestPath, 'utf8')) as { database: { file: string } }).database.file;
+}
+
+export const DATABASE_PATH = resolve(process.env.HYPERION_SITE_DATABASE ?? join(__dirname, '..', 'public', 'data', siteDatabaseFile()));
 
 export async function openTestEngine(): Promise<(sql: string) => Row[]> {
   if (!existsSync(DATABASE_PATH)) {
@@ -36,5 +43,8 @@ export async function openTestEngine(): Promise<(sql: string) => Row[]> {
   connection.query("ATTACH 'hyperion.duckdb' AS hyperion (READ_ONLY)");
   connection.query('USE hyperion');
   for (const statement of lockdownStatements()) connection.query(statement);
-  return (sql: string) => normalizeRows(connection.query(sql).toArray());
+  return (sql: string) => {
+    const table = connection.query(sql) as unknown as { toArray(): unknown[]; schema: Parameters<typeof normalizeRows>[1] };
+    return normalizeRows(table.toArray(), table.schema);
+  };
 }

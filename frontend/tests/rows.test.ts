@@ -16,3 +16,13 @@ describe('normalizeValue', () => {
     expect(normalizeValue(new Number(3.5))).toBe(3.5);
   });
 });
+
+describe('temporal columns', () => {
+  it('DATE and TIMESTAMP come out as ISO text, not epoch milliseconds', async () => {
+    const { openTestEngine } = await import('./engineHarness');
+    const run = await openTestEngine();
+    expect(run("select date '2010-06-18' as d, timestamp '2010-06-18 10:11:12' as t, null::date as n")).toEqual([
+      { d: '2010-06-18', t: '2010-06-18 10:11:12', n: null },
+    ]);
+  });
+});

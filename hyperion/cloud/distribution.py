@@ -25,6 +25,14 @@ SPA_FUNCTION_NAME = "hyperion-spa-rewrite"
 ORIGIN_ID = "hyperion-site-bucket"
 ORIGIN_ACCESS_CONTROL_NAME = "hyperion-site-oac"
 RESPONSE_HEADERS_POLICY_NAME = "hyperion-site-security-headers"
+# Managed cache policies whose cache key includes the normalized Accept-Encoding (gzip and br
+# enabled). The SPA function already puts the encoding into the URI (x.wasm.br), so each variant
+# is cached under its own key; keying on Accept-Encoding as well keeps CloudFront's own
+# compression of the other files apart per encoding. CachingDisabled and friends would not.
+ACCEPT_ENCODING_PROBLEM = (
+    "the cache policy must key on Accept-Encoding (gzip, br): use Managed-CachingOptimized"
+)
+ACCEPT_ENCODING_KEYED = frozenset({"658327ea-f89d-4fab-a63d-7e88639e58f6"})  # Managed-CachingOptimized
 
 # CloudFront's SecurityHeadersConfig accepts these referrer policies and frame options only.
 REFERRER_POLICIES = frozenset(
@@ -188,6 +196,10 @@ def validate_distribution_config(
         problems.append("viewers must be redirected to HTTPS or refused over HTTP")
     if not behavior.get("Compress"):
         problems.append("compression must be on")
+    if behavior.get("CachePolicyId") not in ACCEPT_ENCODING_KEYED:
+        problems.append(
+            "the cache policy must key on Accept-Encoding (gzip and br): use Managed-CachingOptimized"
+        )
     if require_security_headers and not behavior.get("ResponseHeadersPolicyId"):
         problems.append("the security headers policy must be attached")
     if config.get("DefaultRootObject") != ENTRY_DOCUMENT:

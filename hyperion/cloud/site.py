@@ -7,16 +7,22 @@ Rules encoded here (and why):
 
 * Explicit content types. DuckDB-WASM's worker never rejects when the ``.wasm`` arrives with a
   wrong type: the site's start-up would hang silently, so nothing is left to guessing.
-* ``.wasm`` files (and other compressible files over 10 MB) are uploaded gzip-compressed with a
-  ``Content-Encoding`` header, because CloudFront does not compress files over 10 MB.
-  Compression is deterministic (gzip header mtime 0) so a re-run produces identical bytes and
-  identical ETags: that is what makes a second sync upload nothing.
-* Vite puts only content-hashed files under ``assets/``: they get a one-year immutable cache.
-  Everything else (``index.html``, ``data/manifest.json``, the data files, favicon) gets
+* The build stores brotli and gzip variants next to the wasm, the data and the scripts
+  (``name.br``, ``name.gz``; see ``frontend/vite.config.ts``). A variant is uploaded under its own
+  key with the Content-Type of the file it encodes and ``Content-Encoding: br``/``gzip``, and the
+  CloudFront Function (``deploy/spa_rewrite.js``) picks the one the viewer accepts; the rewritten
+  key is the cache key. A file with variants is uploaded plain, for clients that accept neither.
+* A ``.wasm`` without variants (and other compressible files over 10 MB) is uploaded
+  gzip-compressed with a ``Content-Encoding`` header, because CloudFront does not compress files
+  over 10 MB. Compression is deterministic (gzip header mtime 0) so a re-run produces identical
+  bytes and identical ETags: that is what makes a second sync upload nothing.
+* Content-hashed names get a one-year immutable cache: Vite's ``assets/`` and the data files the
+  build script names ``data/<name>.<16 hex>.<ext>``. Everything else (``index.html``,
+  ``data/site.json`` that names the hashed data files, the Parquet downloads, favicon) gets
   ``no-cache`` so that browsers revalidate them (cheap 304s thanks to ETags).
-* Assets go up first and ``index.html`` last, so that a visitor never gets an ``index.html``
-  pointing at assets that are not there yet. Stale files are deleted only after ``index.html``
-  (the old ``index.html`` may still reference them until then).
+* Assets go up first, then the other files, then ``data/site.json`` and ``index.html`` last, so
+  that a visitor never gets a page or a manifest naming files that are not there yet. Stale files
+  are deleted only after ``index.html`` (the old ``index.html`` may still reference them until then).
 
 What the sync may delete (the bucket can hold other things than the site):
 
@@ -36,6 +42,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -45,6 +52,11 @@ IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 REVALIDATE_CACHE_CONTROL = "no-cache"
 HASHED_ASSETS_PREFIX = "assets/"
 ENTRY_DOCUMENT = "index.html"
+SITE_DATA_MANIFEST = "data/site.json"
+# data/<name>.<first 16 hex of its sha256>.<ext>, written by scripts/07_build_site.py.
+HASHED_DATA_PATTERN = re.compile(r"^data/[^/]+\.[0-9a-f]{16}\.[a-z]+$")
+# Suffix of a pre-compressed variant -> its Content-Encoding.
+VARIANT_ENCODINGS = {".br": "br", ".gz": "gzip"}
 
 # CloudFront compresses on the fly only objects between 1,000 bytes and 10,000,000 bytes.
 CLOUDFRONT_COMPRESSION_LIMIT_BYTES = 10_000_000
@@ -99,6 +111,7 @@ def content_type_for(key: str) -> str:
     Raises UnknownContentTypeError for an extension not in CONTENT_TYPES, so that a new kind of
     file is a loud failure rather than a silent ``application/octet-stream``.
     """
+    key = variant_source(key) or key
     suffix = PurePosixPath(key).suffix.lower()
     if suffix not in CONTENT_TYPES:
         raise UnknownContentTypeError(
@@ -107,9 +120,18 @@ def content_type_for(key: str) -> str:
     return CONTENT_TYPES[suffix]
 
 
+def variant_source(key: str) -> str | None:
+    """The key a pre-compressed variant encodes (``x.wasm`` for ``x.wasm.br``), else None."""
+    path = PurePosixPath(key)
+    if path.suffix.lower() in VARIANT_ENCODINGS and PurePosixPath(path.stem).suffix.lower() in CONTENT_TYPES:
+        return key[: -len(path.suffix)]
+    return None
+
+
 def cache_control_for(key: str) -> str:
-    """Return the Cache-Control header: immutable for hashed assets, no-cache for the rest."""
-    if key.startswith(HASHED_ASSETS_PREFIX):
+    """Return the Cache-Control header: immutable for content-hashed names, no-cache for the rest."""
+    key = variant_source(key) or key
+    if key.startswith(HASHED_ASSETS_PREFIX) or HASHED_DATA_PATTERN.match(key):
         return IMMUTABLE_CACHE_CONTROL
     return REVALIDATE_CACHE_CONTROL
 
@@ -158,16 +180,19 @@ class UploadItem:
 def upload_body(item: UploadItem) -> bytes:
     """Read the bytes to upload for an item (compressed when the item says so)."""
     data = item.source_path.read_bytes()
-    if item.content_encoding == "gzip":
+    if item.content_encoding == "gzip" and not variant_source(item.key):
         return deterministic_gzip(data)
     return data
 
 
 def upload_order(key: str) -> tuple[int, str]:
-    """Sort key: hashed assets, then other files, then ``index.html`` last."""
-    if key.startswith(HASHED_ASSETS_PREFIX):
+    """Sort key: hashed assets, then other files, then ``data/site.json``, then ``index.html`` last."""
+    source = variant_source(key) or key
+    if source.startswith(HASHED_ASSETS_PREFIX):
         rank = 0
-    elif key == ENTRY_DOCUMENT:
+    elif source == ENTRY_DOCUMENT:
+        rank = 3
+    elif source == SITE_DATA_MANIFEST:
         rank = 2
     else:
         rank = 1
@@ -187,10 +212,16 @@ def build_upload_items(site_dir: Path) -> list[UploadItem]:
             continue
         key = relative.as_posix()
         size = path.stat().st_size
-        content_encoding = "gzip" if should_precompress(key, size) else None
         body = path.read_bytes()
-        if content_encoding:
+        has_variants = any(path.with_name(path.name + suffix).is_file() for suffix in VARIANT_ENCODINGS)
+        if variant_source(key):
+            # Already compressed by the build: uploaded as is, labelled with its encoding.
+            content_encoding: str | None = VARIANT_ENCODINGS[PurePosixPath(key).suffix.lower()]
+        elif not has_variants and should_precompress(key, size):
+            content_encoding = "gzip"
             body = deterministic_gzip(body)
+        else:
+            content_encoding = None
         items.append(
             UploadItem(
                 key=key,

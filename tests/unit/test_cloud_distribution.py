@@ -357,3 +357,15 @@ def test_spa_function_knows_every_extension_the_site_uploads():
     listed = re.search(r"var FILE_EXTENSIONS = \[(.*?)\];", source, flags=re.DOTALL).group(1)
     extensions = set(re.findall(r"'([a-z0-9]+)'", listed))
     assert extensions == {suffix.lstrip(".") for suffix in CONTENT_TYPES}
+
+
+def test_cache_key_must_include_accept_encoding():
+    config = build_config()
+    assert distribution.validate_distribution_config(config) == []
+    assert config["DefaultCacheBehavior"]["CachePolicyId"] in distribution.ACCEPT_ENCODING_KEYED
+    # Managed-CachingDisabled: no Accept-Encoding in the key, so encodings could be mixed up.
+    config["DefaultCacheBehavior"]["CachePolicyId"] = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    problems = distribution.validate_distribution_config(config)
+    assert problems == [
+        "the cache policy must key on Accept-Encoding (gzip and br): use Managed-CachingOptimized"
+    ]

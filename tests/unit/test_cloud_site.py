@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,88 @@ def test_a_bucket_with_emr_proof_data_is_refused(emr_key):
 
 def test_a_site_bucket_is_not_mistaken_for_emr_data():
     site.refuse_emr_proof_bucket("site", ["index.html", "code/other.zip", "hyperion-emr-proofs.txt"])
+
+
+# --- pre-compressed variants and hashed data -------------------------------------------------
+
+
+@pytest.fixture
+def precompressed_site_dir(site_dir) -> Path:
+    wasm = site_dir / "assets" / "duckdb-eh-XyZ.wasm"
+    (site_dir / "assets" / "duckdb-eh-XyZ.wasm.br").write_bytes(b"brotli bytes")
+    (site_dir / "assets" / "duckdb-eh-XyZ.wasm.gz").write_bytes(gzip.compress(wasm.read_bytes(), mtime=0))
+    (site_dir / "data" / "hyperion.0123456789abcdef.duckdb").write_bytes(b"DUCK" * 100)
+    (site_dir / "data" / "hyperion.0123456789abcdef.duckdb.br").write_bytes(b"br")
+    (site_dir / "data" / "site.json").write_text('{"database": {"file": "hyperion.0123456789abcdef.duckdb"}}')
+    return site_dir
+
+
+def test_variants_keep_the_type_of_their_file_and_carry_their_encoding(precompressed_site_dir):
+    items = {item.key: item for item in site.build_upload_items(precompressed_site_dir)}
+    brotli = items["assets/duckdb-eh-XyZ.wasm.br"]
+    assert brotli.headers() == {
+        "ContentType": "application/wasm",
+        "CacheControl": "public, max-age=31536000, immutable",
+        "ContentEncoding": "br",
+    }
+    # The build compressed it: the upload is the file's bytes, not compressed a second time.
+    assert site.upload_body(brotli) == b"brotli bytes"
+    gzipped = items["assets/duckdb-eh-XyZ.wasm.gz"]
+    assert gzipped.content_encoding == "gzip"
+    assert (
+        site.upload_body(gzipped)
+        == (precompressed_site_dir / "assets" / "duckdb-eh-XyZ.wasm.gz").read_bytes()
+    )
+    # With variants beside it, the plain file goes up plain, for clients that accept neither.
+    plain = items["assets/duckdb-eh-XyZ.wasm"]
+    assert plain.content_encoding is None
+    assert site.upload_body(plain) == (precompressed_site_dir / "assets" / "duckdb-eh-XyZ.wasm").read_bytes()
+    assert (
+        items["data/hyperion.0123456789abcdef.duckdb.br"].headers()["ContentType"]
+        == "application/octet-stream"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "cache_control"),
+    [
+        ("data/hyperion.0123456789abcdef.duckdb", "public, max-age=31536000, immutable"),
+        ("data/hyperion.0123456789abcdef.duckdb.br", "public, max-age=31536000, immutable"),
+        ("data/first-paint-films.fedcba9876543210.json.gz", "public, max-age=31536000, immutable"),
+        ("data/site.json", "no-cache"),
+        ("data/site.json.br", "no-cache"),
+        ("data/hyperion.duckdb", "no-cache"),
+        ("data/hyperion.0123.duckdb", "no-cache"),
+    ],
+)
+def test_content_hashed_data_is_immutable_and_its_manifest_revalidated(key, cache_control):
+    assert site.cache_control_for(key) == cache_control
+
+
+def test_site_manifest_goes_up_after_the_data_it_names_and_before_index(precompressed_site_dir):
+    keys = [item.key for item in site.build_upload_items(precompressed_site_dir)]
+    assert keys.index("data/site.json") > keys.index("data/hyperion.0123456789abcdef.duckdb.br")
+    assert keys[-1] == "index.html"
+    assert keys[-2] == "data/site.json"
+
+
+def test_variant_of_an_unknown_file_is_not_a_variant():
+    assert site.variant_source("archive.tar.gz") is None
+    assert site.variant_source("assets/x.wasm.br") == "assets/x.wasm"
+    with pytest.raises(site.UnknownContentTypeError):
+        site.content_type_for("archive.tar.gz")
+
+
+def test_precompressed_extensions_agree_between_the_build_and_the_function():
+    root = Path(__file__).resolve().parents[2]
+    function = (root / "deploy" / "spa_rewrite.js").read_text()
+    build = (root / "frontend" / "vite.config.ts").read_text()
+
+    def listed(source: str, pattern: str) -> set[str]:
+        match = re.search(pattern, source, flags=re.DOTALL)
+        assert match, pattern
+        return set(re.findall(r"'([a-z0-9]+)'", match.group(1)))
+
+    in_function = listed(function, r"var PRECOMPRESSED_EXTENSIONS = \[(.*?)\];")
+    assert in_function == listed(build, r"export const PRECOMPRESSED_EXTENSIONS = \[(.*?)\];")
+    assert in_function <= {suffix.lstrip(".") for suffix in site.CONTENT_TYPES}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 
 export function Skeleton({ height = 220, label = 'Loading' }: { height?: number; label?: string }) {
   return (
@@ -22,5 +23,21 @@ export function EmptyState({ children }: { children: ReactNode }) {
     <div className="state state-empty" role="status">
       {children}
     </div>
+  );
+}
+
+/** An entity page before its data: the page's frame at once, skeletons where the facts will be. */
+export function EntitySkeleton({ back, backLabel, label }: { back: string; backLabel: string; label: string }) {
+  return (
+    <>
+      <p>
+        <Link to={back}>← {backLabel}</Link>
+      </p>
+      <h1 className="skeleton-title">
+        <span className="visually-hidden">Loading {label}</span>
+      </h1>
+      <Skeleton height={140} label={`Loading ${label} facts`} />
+      <Skeleton height={320} label={`Loading ${label} tables and charts`} />
+    </>
   );
 }

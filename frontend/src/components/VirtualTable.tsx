@@ -1,55 +1,71 @@
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
+import { useState } from 'react';
+
+declare module '@tanstack/react-table' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData, TValue> {
+    /** Right-aligned, tabular figures. */
+    numeric?: boolean;
+  }
+}
 
 interface VirtualTableProps<T> {
   label: string;
   rows: T[];
   columns: ColumnDef<T, unknown>[];
+  /** Sorting done by the query (SQL ORDER BY from the URL); without onSort, columns with an accessor sort in the page. */
   sortColumn?: string;
   descending?: boolean;
   onSort?: (column: string) => void;
   sortable?: readonly string[];
-  rowHeight?: number;
   testId?: string;
 }
 
-/** A real <table> whose body renders only the visible rows (spacer rows keep the scroll height). */
-export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, onSort, sortable = [], rowHeight = 40, testId }: VirtualTableProps<T>) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true });
-  const tableRows = table.getRowModel().rows;
-  const virtualizer = useVirtualizer({
-    count: tableRows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 10,
-    // jsdom and the first server-less paint have no layout; render a first screenful anyway.
-    initialRect: { width: 800, height: 600 },
+/**
+ * A full-page <table> with a sticky header: every row is in the page (at this data size plain
+ * rendering is fast enough), so the page scrolls, not an inner box, and find-in-page sees every row.
+ * The name stays for the callers; it no longer virtualizes.
+ */
+export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, onSort, sortable, testId }: VirtualTableProps<T>) {
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const table = useReactTable({
+    data: rows,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    manualSorting: Boolean(onSort),
   });
-  const items = virtualizer.getVirtualItems();
-  const paddingTop = items.length ? items[0].start : 0;
-  const paddingBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
-  const columnCount = columns.length;
+  const tableRows = table.getRowModel().rows;
 
   return (
-    <div ref={scrollRef} className="virtual-scroll" tabIndex={0} role="region" aria-label={`${label}, scrollable`} data-testid={testId}>
-      <table className="data-table sticky-header" aria-rowcount={rows.length + 1}>
+    <div className="table-wrap" data-testid={testId}>
+      <table className="data-table sticky-header cards-on-narrow" aria-rowcount={rows.length + 1}>
         <caption className="visually-hidden">{label}</caption>
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => {
                 const id = header.column.id;
-                const isSorted = sortColumn === id;
-                const ariaSort = isSorted ? (descending ? 'descending' : 'ascending') : 'none';
                 const content = flexRender(header.column.columnDef.header, header.getContext());
+                const numeric = header.column.columnDef.meta?.numeric ? 'number' : undefined;
+                let state: false | 'asc' | 'desc';
+                let toggle: (() => void) | null;
+                if (onSort) {
+                  state = sortColumn === id ? (descending ? 'desc' : 'asc') : false;
+                  toggle = (sortable ?? []).includes(id) ? () => onSort(id) : null;
+                } else {
+                  state = header.column.getIsSorted();
+                  toggle = header.column.getCanSort() ? () => header.column.toggleSorting(state === 'asc', false) : null;
+                }
+                const ariaSort = state === 'asc' ? 'ascending' : state === 'desc' ? 'descending' : 'none';
                 return (
-                  <th key={header.id} scope="col" aria-sort={sortable.includes(id) ? ariaSort : undefined}>
-                    {onSort && sortable.includes(id) ? (
-                      <button type="button" className="sort-button" onClick={() => onSort(id)}>
+                  <th key={header.id} scope="col" className={numeric} aria-sort={toggle ? ariaSort : undefined}>
+                    {toggle ? (
+                      <button type="button" className="sort-button" onClick={toggle}>
                         {content}
-                        <span aria-hidden="true">{isSorted ? (descending ? ' ▼' : ' ▲') : ' ↕'}</span>
+                        <span aria-hidden="true">{state === 'desc' ? ' ▼' : state === 'asc' ? ' ▲' : ' ↕'}</span>
                       </button>
                     ) : (
                       content
@@ -61,26 +77,15 @@ export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, 
           ))}
         </thead>
         <tbody>
-          {paddingTop > 0 && (
-            <tr aria-hidden="true">
-              <td colSpan={columnCount} style={{ height: paddingTop, padding: 0, border: 0 }} />
+          {tableRows.map((row, index) => (
+            <tr key={row.id} aria-rowindex={index + 2}>
+              {row.getVisibleCells().map((cell) => (
+                <td key={cell.id} className={cell.column.columnDef.meta?.numeric ? 'number' : undefined} data-label={typeof cell.column.columnDef.header === 'string' ? cell.column.columnDef.header : undefined}>
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              ))}
             </tr>
-          )}
-          {items.map((item) => {
-            const row = tableRows[item.index];
-            return (
-              <tr key={row.id} aria-rowindex={item.index + 2} style={{ height: rowHeight }}>
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
-                ))}
-              </tr>
-            );
-          })}
-          {paddingBottom > 0 && (
-            <tr aria-hidden="true">
-              <td colSpan={columnCount} style={{ height: paddingBottom, padding: 0, border: 0 }} />
-            </tr>
-          )}
+          ))}
         </tbody>
       </table>
     </div>

@@ -5,12 +5,16 @@ import mvpWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorkerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import { createStallWatchdog, readWithProgress, reportProgress } from './progress';
 import { lockdownStatements, normalizeRows, type Row } from './rows';
+import { DATA_BASE_URL, loadSiteManifest } from './siteData';
 
-export const DATABASE_URL = `${import.meta.env.BASE_URL}data/hyperion.duckdb`;
 export const DATABASE_ALIAS = 'hyperion';
-/** DuckDB compiles its wasm in about 2 s here; a start that takes longer than this has hung. */
-export const STARTUP_TIMEOUT_MS = 20000;
+/**
+ * Start-up fails only when nothing has moved for this long: no byte of the wasm or the database and
+ * no start-up step finished. A slow link keeps moving and is waited for; a hung worker is not.
+ */
+export const STARTUP_STALL_MS = 20000;
 
 export interface Engine {
   database: duckdb.AsyncDuckDB;
@@ -42,47 +46,47 @@ export function subscribeEngine(listener: (state: EngineState) => void): () => v
   return () => listeners.delete(listener);
 }
 
-function withTimeout<T>(promise: Promise<T>, milliseconds: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${what} did not finish within ${milliseconds / 1000} s`)),
-      milliseconds,
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
+async function fetchDatabase(touch: (step: string) => void): Promise<Uint8Array> {
+  const manifest = await loadSiteManifest();
+  touch('loading the database');
+  const url = DATA_BASE_URL + manifest.database.file;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+  const total = manifest.database.bytes;
+  reportProgress('database', 0, total);
+  return readWithProgress(response, (loaded) => {
+    reportProgress('database', loaded, total);
+    touch('loading the database');
   });
 }
 
-async function fetchDatabase(): Promise<Uint8Array> {
-  const response = await fetch(DATABASE_URL);
-  if (!response.ok) throw new Error(`could not load ${DATABASE_URL}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-async function start(): Promise<Engine> {
+async function start(touch: (step: string) => void): Promise<Engine> {
   const started = performance.now();
   performance.mark('duckdb-start');
   // The database download runs while the wasm compiles: they are independent.
-  const databaseBytes = fetchDatabase();
+  const databaseBytes = fetchDatabase(touch);
+  databaseBytes.catch(() => undefined);
   const bundle = await duckdb.selectBundle({
     mvp: { mainModule: mvpWasmUrl, mainWorker: mvpWorkerUrl },
     eh: { mainModule: ehWasmUrl, mainWorker: ehWorkerUrl },
   });
+  // The worker reports decompressed bytes; the build knows each wasm's size (vite.config.ts).
+  const wasmTotal = bundle.mainModule === ehWasmUrl ? __DUCKDB_WASM_BYTES__.eh : __DUCKDB_WASM_BYTES__.mvp;
+  reportProgress('wasm', 0, wasmTotal);
   const worker = new Worker(bundle.mainWorker!);
   const database = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await database.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  touch('starting the DuckDB worker');
+  await database.instantiate(bundle.mainModule, bundle.pthreadWorker, (progress) => {
+    reportProgress('wasm', progress.bytesLoaded, wasmTotal);
+    touch('loading the DuckDB engine');
+  });
+  reportProgress('wasm', wasmTotal, wasmTotal);
+  touch('compiled the DuckDB engine');
   await database.open({
     query: { castBigIntToDouble: true, castDecimalToDouble: true, castTimestampToDate: true },
   });
   await database.registerFileBuffer('hyperion.duckdb', await databaseBytes);
+  touch('attaching the database');
   const connection = await database.connect();
   await connection.query(`ATTACH 'hyperion.duckdb' AS ${DATABASE_ALIAS} (READ_ONLY)`);
   await connection.query(`USE ${DATABASE_ALIAS}`);
@@ -93,16 +97,23 @@ async function start(): Promise<Engine> {
   return { database, connection, version, readyMilliseconds };
 }
 
-/** Start the engine once; later calls share the same promise. Fails visibly after the timeout. */
+function startWithWatchdog(): Promise<Engine> {
+  const watchdog = createStallWatchdog(STARTUP_STALL_MS, 'DuckDB start-up');
+  const engine = start((step) => watchdog.touch(step));
+  return Promise.race([engine, watchdog.stalled]).finally(() => watchdog.stop());
+}
+
+/** Start the engine once; later calls share the same promise. Fails visibly when start-up stalls. */
 export function getEngine(): Promise<Engine> {
   if (!enginePromise) {
-    enginePromise = withTimeout(start(), STARTUP_TIMEOUT_MS, 'DuckDB start-up').then(
+    enginePromise = startWithWatchdog().then(
       (engine) => {
         setState({ status: 'ready', engine });
         return engine;
       },
-      (error: Error) => {
-        setState({ status: 'failed', message: error.message });
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        setState({ status: 'failed', message });
         throw error;
       },
     );
@@ -119,7 +130,7 @@ export function runQuery(sql: string): Promise<Row[]> {
     cached = getEngine()
       .then((engine) => engine.connection.query(sql))
       .then(
-        (table) => normalizeRows(table.toArray()),
+        (table) => normalizeRows(table.toArray(), table.schema),
         (error: unknown) => {
           throw new Error(readableDuckDBError(error));
         },
@@ -149,6 +160,16 @@ export interface AnalyticsResult {
   milliseconds: number;
 }
 
+const CANCELLED = 'Cancelled.';
+
+/** The user cancelled the query: not an error, the page says "cancelled". */
+export class QueryCancelledError extends Error {
+  constructor() {
+    super('Cancelled by you.');
+    this.name = 'QueryCancelledError';
+  }
+}
+
 export interface RunningQuery {
   result: Promise<AnalyticsResult>;
   cancel: () => void;
@@ -163,7 +184,7 @@ let analyticsConnection: Promise<duckdb.AsyncDuckDBConnection> | null = null;
 export function runAnalyticsQuery(sql: string, limit: number, timeoutMilliseconds: number): RunningQuery {
   let cancelWith: (reason: string) => void = () => undefined;
   const stopped = new Promise<never>((_, reject) => {
-    cancelWith = (reason: string) => reject(new Error(reason));
+    cancelWith = (reason: string) => reject(reason === CANCELLED ? new QueryCancelledError() : new Error(reason));
   });
   // The race below handles the rejection; this only stops an early cancel from being reported as unhandled.
   stopped.catch(() => undefined);
@@ -184,7 +205,7 @@ export function runAnalyticsQuery(sql: string, limit: number, timeoutMillisecond
         let columns: string[] = [];
         for await (const batch of reader) {
           columns = batch.schema.fields.map((field) => field.name);
-          collected.push(...normalizeRows(batch.toArray()));
+          collected.push(...normalizeRows(batch.toArray(), batch.schema));
           if (collected.length > limit) {
             // The result streams in batches: stop reading and drop the rest instead of wrapping the
             // user's SQL in a LIMIT subquery, which would shift DuckDB's error positions.
@@ -204,10 +225,11 @@ export function runAnalyticsQuery(sql: string, limit: number, timeoutMillisecond
       };
     } catch (error) {
       await connection.cancelSent().catch(() => false);
+      if (error instanceof QueryCancelledError) throw error;
       throw new Error(readableDuckDBError(error));
     } finally {
       clearTimeout(timer);
     }
   })();
-  return { result, cancel: () => cancelWith('Cancelled.') };
+  return { result, cancel: () => cancelWith(CANCELLED) };
 }

@@ -1,13 +1,21 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { engineState, getEngine, runQuery, subscribeEngine, type EngineState } from './engine';
+import { loadProgress, subscribeProgress, type LoadProgress } from './progress';
 import type { QuerySpec } from './queries';
+import { firstPaintRows } from './siteData';
+
+/** Where the rows come from: the build-time first-paint file, or the engine. */
+export type RowSource = 'first-paint' | 'duckdb';
 
 export type QueryState<T> =
-  | { status: 'loading'; rows: T[]; error: null }
-  | { status: 'ready'; rows: T[]; error: null }
-  | { status: 'error'; rows: T[]; error: string };
+  | { status: 'loading'; rows: T[]; error: null; source?: RowSource }
+  | { status: 'ready'; rows: T[]; error: null; source?: RowSource }
+  | { status: 'error'; rows: T[]; error: string; source?: RowSource };
 
-/** Run a QuerySpec in the browser engine; re-runs when its SQL changes. `null` skips the query. */
+/**
+ * Run a QuerySpec in the browser engine; re-runs when its SQL changes. `null` skips the query. Until
+ * the engine answers, the rows of the build-time first paint stand in when it has this exact SQL.
+ */
 export function useQuery<T>(spec: QuerySpec<T> | null): QueryState<T> {
   const sql = spec?.sql ?? null;
   const [state, setState] = useState<{ sql: string | null; result: QueryState<T> }>({
@@ -17,9 +25,19 @@ export function useQuery<T>(spec: QuerySpec<T> | null): QueryState<T> {
   useEffect(() => {
     if (sql === null) return;
     let current = true;
+    let answered = false;
+    firstPaintRows(sql).then((rows) => {
+      if (current && !answered && rows) setState({ sql, result: { status: 'ready', rows: rows as unknown as T[], error: null, source: 'first-paint' } });
+    });
     runQuery(sql).then(
-      (rows) => current && setState({ sql, result: { status: 'ready', rows: rows as unknown as T[], error: null } }),
-      (error: Error) => current && setState({ sql, result: { status: 'error', rows: [], error: error.message } }),
+      (rows) => {
+        answered = true;
+        if (current) setState({ sql, result: { status: 'ready', rows: rows as unknown as T[], error: null, source: 'duckdb' } });
+      },
+      (error: Error) => {
+        answered = true;
+        if (current) setState({ sql, result: { status: 'error', rows: [], error: error.message, source: 'duckdb' } });
+      },
     );
     return () => {
       current = false;
@@ -35,4 +53,8 @@ export function useEngineState(): EngineState {
     getEngine().catch(() => undefined);
   }, []);
   return useSyncExternalStore(subscribeEngine, engineState, engineState);
+}
+
+export function useLoadProgress(): LoadProgress {
+  return useSyncExternalStore(subscribeProgress, loadProgress, loadProgress);
 }

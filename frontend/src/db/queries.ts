@@ -58,6 +58,7 @@ export interface Headline {
   voice_actors: number;
   worldwide_gross_usd: number;
   domestic_gross_usd: number;
+  films_with_worldwide_gross: number;
 }
 
 export const headlineQuery = spec<Headline>(
@@ -70,7 +71,8 @@ export const headlineQuery = spec<Headline>(
       (select count(distinct voice_actor)
          from (select unnest(voice_actors) as voice_actor from ${TABLES.characters})) as voice_actors,
       (select sum(worldwide_gross_usd)::double from ${TABLES.films}) as worldwide_gross_usd,
-      (select sum(domestic_gross_usd)::double from ${TABLES.films}) as domestic_gross_usd
+      (select sum(domestic_gross_usd)::double from ${TABLES.films}) as domestic_gross_usd,
+      (select count(worldwide_gross_usd) from ${TABLES.films}) as films_with_worldwide_gross
   `,
 );
 
@@ -144,7 +146,7 @@ export const DEFAULT_FILM_FILTERS: FilmFilters = {
   decade: '',
   releaseType: '',
   sort: 'release_date',
-  descending: false,
+  descending: true,
 };
 
 export interface FilmListRow {
@@ -588,3 +590,57 @@ export const EXAMPLE_QUERIES: { title: string; sql: string }[] = [
     sql: `select species, count(distinct character_id) as characters\nfrom ${TABLES.characters}\ngroup by species\norder by characters desc\nlimit 20`,
   },
 ];
+
+// ---------------------------------------------------------------- entity pages and search
+
+export function talentDetailQuery(talentName: string): QuerySpec<TalentRow> {
+  return spec<TalentRow>(
+    'talent-detail',
+    `
+    select talent_name, appearance_count as appearances, character_count as characters, film_count as films,
+        studio_count as studios, studio_ids, first_release_year as first_year, last_release_year as last_year
+    from ${TABLES.talent}
+    where talent_name = ${literal(talentName)}
+    `,
+  );
+}
+
+export function studioFilmsQuery(studioId: string): QuerySpec<FilmListRow> {
+  return { ...filmListQuery({ ...DEFAULT_FILM_FILTERS, studio: studioId }), id: 'studio-films' };
+}
+
+export type SearchKind = 'film' | 'character' | 'voice actor' | 'studio';
+
+export interface SearchHit {
+  kind: SearchKind;
+  id: string;
+  label: string;
+  detail: string | null;
+}
+
+/** Films, characters, voice actors and studios whose name contains the text; the best few of each. */
+export function globalSearchQuery(text: string, perKind = 6): QuerySpec<SearchHit> {
+  const pattern = containsPattern(text.trim());
+  const limit = literal(Math.max(1, Math.floor(perKind)));
+  return spec<SearchHit>(
+    'global-search',
+    `
+    select * from (
+        (select 'film' as kind, film_id as id, title as label, release_year::varchar as detail, 1 as kind_order
+         from ${TABLES.films} where title ilike ${pattern} order by worldwide_gross_usd desc nulls last, title limit ${limit})
+        union all
+        (select 'character', character_id, any_value(name), string_agg(distinct film_title, ', ' order by film_title), 2
+         from ${TABLES.characters} where name ilike ${pattern}
+         group by character_id order by count(*) desc, any_value(name) limit ${limit})
+        union all
+        (select 'voice actor', talent_name, talent_name, appearance_count::varchar || ' appearances', 3
+         from ${TABLES.talent} where talent_name ilike ${pattern} order by appearance_count desc, talent_name limit ${limit})
+        union all
+        (select 'studio', studio_id, studio_name, film_count::varchar || ' films', 4
+         from ${TABLES.studios} where studio_name ilike ${pattern} or studio_id ilike ${pattern}
+         order by film_count desc limit ${limit})
+    )
+    order by kind_order, label
+    `,
+  );
+}

@@ -21,12 +21,42 @@ export function normalizeValue(value: unknown): Value {
   return String(value);
 }
 
-export function normalizeRows(arrowRows: Iterable<unknown>): Row[] {
+/** Arrow's type ids (apache-arrow's Type enum) of the temporal columns shown as text. */
+const ARROW_DATE = 8;
+const ARROW_TIMESTAMP = 10;
+
+/** Arrow's DateUnit.DAY: a plain date. castTimestampToDate turns TIMESTAMP into DateUnit.MILLISECOND. */
+const DATE_UNIT_DAY = 0;
+const TEMPORAL_TIMESTAMP = -1;
+
+interface ArrowSchemaLike {
+  fields: { name: string; type: { typeId: number; unit?: number } }[];
+}
+
+/** Epoch milliseconds (how Arrow hands out DATE and TIMESTAMP cells) as ISO text. */
+function temporalText(value: unknown, typeId: number): Value {
+  if (value === null || value === undefined) return null;
+  const milliseconds = value instanceof Date ? value.getTime() : Number(value);
+  if (!Number.isFinite(milliseconds)) return normalizeValue(value);
+  const iso = new Date(milliseconds).toISOString();
+  if (typeId !== TEMPORAL_TIMESTAMP) return iso.slice(0, 10);
+  return iso.endsWith('.000Z') ? iso.slice(0, 19).replace('T', ' ') : iso.slice(0, 23).replace('T', ' ');
+}
+
+export function normalizeRows(arrowRows: Iterable<unknown>, schema?: ArrowSchemaLike): Row[] {
+  const temporal = new Map<string, number>();
+  for (const field of schema?.fields ?? []) {
+    if (field.type.typeId === ARROW_DATE && field.type.unit === DATE_UNIT_DAY) temporal.set(field.name, ARROW_DATE);
+    else if (field.type.typeId === ARROW_DATE || field.type.typeId === ARROW_TIMESTAMP) temporal.set(field.name, TEMPORAL_TIMESTAMP);
+  }
   const rows: Row[] = [];
   for (const arrowRow of arrowRows) {
     const json = (arrowRow as { toJSON(): Record<string, unknown> }).toJSON();
     const row: Row = {};
-    for (const [key, value] of Object.entries(json)) row[key] = normalizeValue(value);
+    for (const [key, value] of Object.entries(json)) {
+      const typeId = temporal.get(key);
+      row[key] = typeId === undefined ? normalizeValue(value) : temporalText(value, typeId);
+    }
     rows.push(row);
   }
   return rows;

@@ -5,12 +5,15 @@ import CodeMirror from '@uiw/react-codemirror';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorState, Skeleton } from '../components/States';
-import { runAnalyticsQuery, type AnalyticsResult, type RunningQuery } from '../db/engine';
+import { QueryCancelledError, runAnalyticsQuery, type AnalyticsResult, type RunningQuery } from '../db/engine';
 import { useQuery } from '../db/hooks';
 import { EXAMPLE_QUERIES, schemaQuery } from '../db/queries';
 import type { Row, Value } from '../db/rows';
 import { DEFAULT_ROW_LIMIT, guardSql } from '../db/sqlGuard';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
+import { useTheme } from '../theme';
+import { editorTheme } from '../components/editorTheme';
 
 const TIMEOUT_MILLISECONDS = 15000;
 
@@ -19,7 +22,8 @@ type RunState =
   | { status: 'running'; query: RunningQuery }
   | { status: 'done'; result: AnalyticsResult }
   | { status: 'rejected'; message: string }
-  | { status: 'failed'; message: string };
+  | { status: 'failed'; message: string }
+  | { status: 'cancelled' };
 
 function cellText(value: Value): string {
   if (value === null) return '';
@@ -90,7 +94,9 @@ function QuickChart({ result }: { result: AnalyticsResult }) {
 }
 
 export default function AnalyticsPage() {
+  useTitle('SQL analytics');
   const [params, update] = useUrlState();
+  const theme = useTheme();
   const urlSql = params.get('sql') ?? EXAMPLE_QUERIES[0].sql;
   const [text, setText] = useState(urlSql);
   const [run, setRun] = useState<RunState>({ status: 'idle' });
@@ -110,7 +116,7 @@ export default function AnalyticsPage() {
     setRun({ status: 'running', query });
     query.result.then(
       (result) => setRun({ status: 'done', result }),
-      (error: Error) => setRun({ status: 'failed', message: error.message }),
+      (error: Error) => setRun(error instanceof QueryCancelledError ? { status: 'cancelled' } : { status: 'failed', message: error.message }),
     );
   }, []);
 
@@ -131,8 +137,9 @@ export default function AnalyticsPage() {
       // Highest precedence: the default keymap binds Mod-Enter to "insert blank line".
       Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (submit(), true) }])),
       EditorView.contentAttributes.of({ 'aria-label': 'SQL query editor' }),
+      editorTheme(theme === 'dark' ? 'dark' : 'light'),
     ],
-    [submit],
+    [submit, theme],
   );
 
   const download = () => {
@@ -167,7 +174,7 @@ export default function AnalyticsPage() {
         <section className="card editor-card" aria-labelledby="editor-title">
           <h2 id="editor-title">Query (read-only, at most {DEFAULT_ROW_LIMIT} rows, {TIMEOUT_MILLISECONDS / 1000} s timeout)</h2>
           <div className="editor" data-testid="sql-editor">
-            <CodeMirror value={text} height="180px" extensions={extensions} onChange={setText} aria-label="SQL query" basicSetup={{ lineNumbers: true, foldGutter: false }} />
+            <CodeMirror value={text} height="180px" theme="none" extensions={extensions} onChange={setText} aria-label="SQL query" basicSetup={{ lineNumbers: true, foldGutter: false }} />
           </div>
           <div className="toolbar">
             <button type="button" className="button primary" onClick={submit} disabled={run.status === 'running'} data-testid="run-query">
@@ -184,6 +191,7 @@ export default function AnalyticsPage() {
             {run.status === 'running' && <p className="muted">Running…</p>}
             {run.status === 'rejected' && <ErrorState title="This query is not allowed" message={run.message} />}
             {run.status === 'failed' && <ErrorState title="DuckDB error" message={run.message} />}
+            {run.status === 'cancelled' && <p className="muted">Query cancelled.</p>}
             {run.status === 'done' && (
               <p className="muted" data-testid="result-summary">
                 {run.result.rows.length} rows{run.result.truncated ? ` (limited to the first ${DEFAULT_ROW_LIMIT})` : ''} in {run.result.milliseconds.toFixed(0)} ms

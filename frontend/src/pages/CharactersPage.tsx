@@ -2,12 +2,14 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { SqlDisclosure } from '../components/ChartCard';
-import { Select } from '../components/Select';
+import { SearchableSelect, Select } from '../components/Select';
+import { plural, roleLabel } from '../format';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { VirtualTable } from '../components/VirtualTable';
 import { useQuery } from '../db/hooks';
 import { characterFranchiseOptionsQuery, characterListQuery, characterOptionsQuery, studioOptionsQuery, type CharacterFilters, type CharacterListRow } from '../db/queries';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
 
 const FILTER_KEYS: { key: keyof CharacterFilters; param: string }[] = [
   { key: 'search', param: 'q' },
@@ -23,17 +25,19 @@ const roleOptions = characterOptionsQuery('role');
 const genderOptions = characterOptionsQuery('gender');
 const speciesOptions = characterOptionsQuery('species');
 
+// Every column sorts in the page (the list is at most a few hundred rows).
 const COLUMNS: ColumnDef<CharacterListRow, unknown>[] = [
-  { id: 'name', header: 'Character', cell: ({ row }) => <Link to={`/characters/${row.original.character_id}`}>{row.original.name}</Link> },
-  { id: 'films', header: 'Films', cell: ({ row }) => row.original.films },
-  { id: 'first_year', header: 'First film', cell: ({ row }) => row.original.first_year },
-  { id: 'roles', header: 'Roles', cell: ({ row }) => row.original.roles.join(', ') },
-  { id: 'species', header: 'Species', cell: ({ row }) => row.original.species },
-  { id: 'gender', header: 'Gender', cell: ({ row }) => row.original.gender },
-  { id: 'studios', header: 'Studios', cell: ({ row }) => row.original.studios.join(', ') },
+  { id: 'name', header: 'Character', accessorFn: (row) => row.name, cell: ({ row }) => <Link to={`/characters/${row.original.character_id}`}>{row.original.name}</Link> },
+  { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
+  { id: 'first_year', header: 'First film', accessorFn: (row) => row.first_year, meta: { numeric: true }, cell: ({ row }) => row.original.first_year },
+  { id: 'roles', header: 'Roles', accessorFn: (row) => row.roles.map(roleLabel).join(', '), cell: ({ row }) => row.original.roles.map(roleLabel).join(', ') },
+  { id: 'species', header: 'Species', accessorFn: (row) => row.species, cell: ({ row }) => row.original.species },
+  { id: 'gender', header: 'Gender', accessorFn: (row) => row.gender, cell: ({ row }) => roleLabel(row.original.gender) },
+  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios.join(', '), cell: ({ row }) => row.original.studios.join(', ') },
 ];
 
 export function CharactersPage() {
+  useTitle('Characters');
   const [params, update] = useUrlState();
   const filters = Object.fromEntries(FILTER_KEYS.map(({ key, param }) => [key, params.get(param) ?? ''])) as unknown as CharacterFilters;
   const filterKey = JSON.stringify(filters);
@@ -57,11 +61,11 @@ export function CharactersPage() {
         <Select id="character-studio" label="Studio" value={filters.studio} options={studios.rows} onChange={(value) => update({ studio: value })} />
         <Select id="character-role" label="Role" value={filters.role} options={roles.rows} onChange={(value) => update({ role: value })} />
         <Select id="character-gender" label="Gender" value={filters.gender} options={genders.rows} onChange={(value) => update({ gender: value })} />
-        <Select id="character-species" label="Species" value={filters.species} options={species.rows} onChange={(value) => update({ species: value })} />
+        <SearchableSelect id="character-species" label="Species" value={filters.species} options={species.rows} onChange={(value) => update({ species: value })} />
       </form>
       <section className="card" data-query-id={spec.id} data-sql={spec.sql}>
         <p className="muted" aria-live="polite" data-testid="character-count" data-value={characters.status === 'ready' ? characters.rows.length : ''}>
-          {characters.status === 'ready' ? `${characters.rows.length} characters` : 'Loading characters…'}
+          {characters.status === 'ready' ? plural(characters.rows.length, 'character') : 'Loading characters…'}
         </p>
         {characters.status === 'error' ? (
           <ErrorState message={characters.error} />

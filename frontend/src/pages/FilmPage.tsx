@@ -4,9 +4,12 @@ import { ChartCard, SqlDisclosure } from '../components/ChartCard';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { useQuery } from '../db/hooks';
 import { filmCastQuery, filmDailyGrossQuery, filmDetailQuery, filmStateGrossQuery, filmWeeklyGrossQuery } from '../db/queries';
-import { formatInteger, formatMoney, formatMoneyFull, formatPercent } from '../format';
+import { formatDate, formatInteger, formatMoney, formatMoneyFull, formatPercent, roleLabel } from '../format';
 import { useUrlState } from '../urlState';
 import { useFirstChartMark } from './OverviewPage';
+import { useTitle } from '../title';
+import { TalentLinks } from '../components/RolesTable';
+import { EntitySkeleton } from '../components/States';
 
 export function FilmPage() {
   const { filmId = '' } = useParams();
@@ -23,9 +26,10 @@ export function FilmPage() {
   const weekly = useQuery(curve === 'weekly' ? weeklySpec : null);
   const states = useQuery(stateSpec);
   useFirstChartMark(states.status === 'ready');
+  useTitle(detail.rows[0]?.title ?? (detail.status === 'loading' ? 'Film' : 'Film not found'));
 
   if (detail.status === 'error') return <ErrorState message={detail.error} />;
-  if (detail.status === 'loading') return <Skeleton height={300} label="Loading film" />;
+  if (detail.status === 'loading') return <EntitySkeleton back="/films" backLabel="Films" label="film" />;
   const film = detail.rows[0];
   if (!film) {
     return (
@@ -44,8 +48,8 @@ export function FilmPage() {
       <h1>{film.title}</h1>
       <section className="card" data-query-id={detailSpec.id} data-sql={detailSpec.sql} aria-label="Film details">
         <dl className="facts">
-          <div><dt>Released</dt><dd>{film.release_date}</dd></div>
-          <div><dt>Studio</dt><dd><Link to={`/films?studio=${film.studio_id}`}>{film.studio}</Link></dd></div>
+          <div><dt>Released</dt><dd>{formatDate(film.release_date)}</dd></div>
+          <div><dt>Studio</dt><dd><Link to={`/studios/${film.studio_id}`}>{film.studio}</Link></dd></div>
           <div><dt>Franchise</dt><dd>{film.franchise ?? '—'}</dd></div>
           <div><dt>Directed by</dt><dd>{film.directors.join(', ') || '—'}</dd></div>
           <div><dt>Runtime</dt><dd>{film.runtime_minutes ? `${film.runtime_minutes} min` : '—'}</dd></div>
@@ -66,19 +70,19 @@ export function FilmPage() {
         ) : cast.rows.length === 0 ? (
           <EmptyState>No characters are recorded for this film.</EmptyState>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="cast-table">
+          <div className="table-wrap">
+            <table className="data-table sticky-header cards-on-narrow" data-testid="cast-table">
               <thead>
                 <tr><th scope="col">Character</th><th scope="col">Role</th><th scope="col">Species</th><th scope="col">Voice</th><th scope="col">Singing voice</th></tr>
               </thead>
               <tbody>
                 {cast.rows.map((member) => (
                   <tr key={member.character_id}>
-                    <td><Link to={`/characters/${member.character_id}`}>{member.name}</Link></td>
-                    <td>{member.role}</td>
-                    <td>{member.species}</td>
-                    <td>{member.voice_actors.map((name, index) => (<span key={name}>{index > 0 && ', '}<Link to={`/talent?q=${encodeURIComponent(name)}&actor=${encodeURIComponent(name)}`}>{name}</Link></span>))}</td>
-                    <td>{member.singing_voice_actors.join(', ')}</td>
+                    <td data-label="Character"><Link to={`/characters/${member.character_id}`}>{member.name}</Link></td>
+                    <td data-label="Role">{roleLabel(member.role)}</td>
+                    <td data-label="Species">{member.species}</td>
+                    <td data-label="Voice"><TalentLinks names={member.voice_actors} /></td>
+                    <td data-label="Singing voice">{member.singing_voice_actors.length ? <TalentLinks names={member.singing_voice_actors} /> : ''}</td>
                   </tr>
                 ))}
               </tbody>

@@ -17,8 +17,13 @@ import {
   type FilmListRow,
   type FilmSortColumn,
 } from '../db/queries';
-import { formatMoney } from '../format';
+import { formatDate, formatMoney, plural, roleLabel } from '../format';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
+
+export function defaultDescending(column: FilmSortColumn): boolean {
+  return !['title', 'studio'].includes(column);
+}
 
 export function readFilmFilters(params: URLSearchParams): FilmFilters {
   const sort = params.get('sort') as FilmSortColumn | null;
@@ -28,7 +33,9 @@ export function readFilmFilters(params: URLSearchParams): FilmFilters {
     decade: params.get('decade') ?? '',
     releaseType: params.get('type') ?? '',
     sort: sort && FILM_SORT_COLUMNS.includes(sort) ? sort : DEFAULT_FILM_FILTERS.sort,
-    descending: params.get('dir') === 'desc',
+    // Without an explicit direction a column sorts its natural way: newest, largest first for
+    // dates and figures, A to Z for text.
+    descending: params.has('dir') ? params.get('dir') === 'desc' : defaultDescending(sort && FILM_SORT_COLUMNS.includes(sort) ? sort : DEFAULT_FILM_FILTERS.sort),
   };
 }
 
@@ -38,15 +45,16 @@ const COLUMNS: ColumnDef<FilmListRow, unknown>[] = [
     header: 'Title',
     cell: ({ row }) => <Link to={`/films/${row.original.film_id}`}>{row.original.title}</Link>,
   },
-  { id: 'release_date', header: 'Released', cell: ({ row }) => row.original.release_date },
+  { id: 'release_date', header: 'Released', cell: ({ row }) => formatDate(row.original.release_date) },
   { id: 'studio', header: 'Studio', cell: ({ row }) => row.original.studio },
-  { id: 'release_type', header: 'Type', cell: ({ row }) => row.original.release_type },
-  { id: 'runtime_minutes', header: 'Minutes', cell: ({ row }) => row.original.runtime_minutes ?? '—' },
-  { id: 'character_count', header: 'Characters', cell: ({ row }) => row.original.character_count },
-  { id: 'worldwide_gross_usd', header: 'Worldwide gross', cell: ({ row }) => formatMoney(row.original.worldwide_gross_usd) },
+  { id: 'release_type', header: 'Type', cell: ({ row }) => roleLabel(row.original.release_type) },
+  { id: 'runtime_minutes', header: 'Minutes', meta: { numeric: true }, cell: ({ row }) => row.original.runtime_minutes ?? '—' },
+  { id: 'character_count', header: 'Characters', meta: { numeric: true }, cell: ({ row }) => row.original.character_count },
+  { id: 'worldwide_gross_usd', header: 'Worldwide gross', meta: { numeric: true }, cell: ({ row }) => formatMoney(row.original.worldwide_gross_usd) },
 ];
 
 export function FilmsPage() {
+  useTitle('Films');
   const [params, update] = useUrlState();
   const filters = readFilmFilters(params);
   const spec = useMemo(() => filmListQuery(filters), [filters.search, filters.studio, filters.decade, filters.releaseType, filters.sort, filters.descending]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -56,8 +64,8 @@ export function FilmsPage() {
   const releaseTypes = useQuery(releaseTypeOptionsQuery);
 
   const sortBy = (column: string) => {
-    const descending = filters.sort === column ? !filters.descending : column === 'worldwide_gross_usd';
-    update({ sort: column, dir: descending ? 'desc' : null });
+    const descending = filters.sort === column ? !filters.descending : defaultDescending(column as FilmSortColumn);
+    update({ sort: column, dir: descending ? 'desc' : 'asc' });
   };
 
   return (
@@ -79,7 +87,7 @@ export function FilmsPage() {
       </form>
       <section className="card" data-query-id={spec.id} data-sql={spec.sql}>
         <p className="muted" aria-live="polite" data-testid="film-count" data-value={films.status === 'ready' ? films.rows.length : ''}>
-          {films.status === 'ready' ? `${films.rows.length} films` : 'Loading films…'}
+          {films.status === 'ready' ? plural(films.rows.length, 'film') : 'Loading films…'}
         </p>
         {films.status === 'error' ? (
           <ErrorState message={films.error} />

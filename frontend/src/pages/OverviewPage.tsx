@@ -1,24 +1,26 @@
-import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { useEffect } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useChartTheme } from '../theme';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard, SqlDisclosure } from '../components/ChartCard';
 import { ErrorState, Skeleton } from '../components/States';
-import { loadOverviewFirstPaint, type OverviewFirstPaint } from '../db/firstPaint';
-import { useQuery, type QueryState } from '../db/hooks';
+import { useQuery } from '../db/hooks';
 import {
   filmsPerYearByStudioQuery,
   genderByDecadeQuery,
   headlineQuery,
+  studioOptionsQuery,
   topGrossingQuery,
   type Headline,
 } from '../db/queries';
-import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, studioColor } from '../format';
+import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, roleLabel, studioColor } from '../format';
+import { useTitle } from '../title';
 
 const HEADLINE_FIGURES: { key: keyof Headline; label: string; format: (value: number) => string }[] = [
   { key: 'studios', label: 'Studios', format: formatInteger },
   { key: 'films', label: 'Films', format: formatInteger },
   { key: 'characters', label: 'Characters', format: formatInteger },
-  { key: 'voice_actors', label: 'Voice actors', format: formatInteger },
+  { key: 'voice_actors', label: 'Voice actors (speaking)', format: formatInteger },
   { key: 'worldwide_gross_usd', label: 'Worldwide gross', format: formatMoney },
 ];
 
@@ -31,32 +33,17 @@ export function useFirstChartMark(ready: boolean) {
   }, [ready]);
 }
 
-function useOverviewFirstPaint(): OverviewFirstPaint | null {
-  const [value, setValue] = useState<OverviewFirstPaint | null>(null);
-  useEffect(() => {
-    let current = true;
-    // A failed first paint is not an error state: the SQL path below reports its own errors.
-    loadOverviewFirstPaint().then((result) => current && setValue(result), () => undefined);
-    return () => {
-      current = false;
-    };
-  }, []);
-  return value;
-}
-
-/** The SQL result once DuckDB answers; until then the rows computed from the Parquet first paint. */
-function preferEngine<T>(state: QueryState<T>, early: T[] | undefined): QueryState<T> & { source: 'duckdb' | 'parquet' } {
-  if (state.status === 'loading' && early) return { status: 'ready', rows: early, error: null, source: 'parquet' };
-  return { ...state, source: 'duckdb' };
-}
-
 export function OverviewPage() {
-  const early = useOverviewFirstPaint();
-  const headline = preferEngine(useQuery(headlineQuery), early ? [early.headline] : undefined);
-  const perYear = preferEngine(useQuery(filmsPerYearByStudioQuery), early?.filmsPerYear);
-  const topGrossing = preferEngine(useQuery(topGrossingQuery), early?.topGrossing);
-  const gender = preferEngine(useQuery(genderByDecadeQuery), early?.genderByDecade);
+  useTitle('Overview');
+  const headline = useQuery(headlineQuery);
+  const perYear = useQuery(filmsPerYearByStudioQuery);
+  const topGrossing = useQuery(topGrossingQuery);
+  const gender = useQuery(genderByDecadeQuery);
+  const studioOptions = useQuery(studioOptionsQuery);
+  const studioNames: Record<string, string> = Object.fromEntries(studioOptions.rows.map((option) => [option.value, option.label]));
   useFirstChartMark(perYear.status === 'ready');
+  const navigate = useNavigate();
+  const chart = useChartTheme();
   const yearly = pivot(perYear.rows, (row) => row.release_year, (row) => row.studio_id, (row) => row.films);
   const genderWide = pivot(gender.rows, (row) => `${row.decade}s`, (row) => row.gender, (row) => row.appearances);
   const genderShares = genderWide.rows.map((row) => {
@@ -69,7 +56,7 @@ export function OverviewPage() {
   return (
     <>
       <h1>Disney-family animation at a glance</h1>
-      <section className="card" aria-labelledby="headline-title" data-query-id={headlineQuery.id} data-sql={headlineQuery.sql} data-source={headline.source}>
+      <section className="card" aria-labelledby="headline-title" data-query-id={headlineQuery.id} data-sql={headlineQuery.sql} data-source={headline.source ?? 'duckdb'}>
         <h2 id="headline-title" className="visually-hidden">
           Headline figures
         </h2>
@@ -92,6 +79,12 @@ export function OverviewPage() {
             })}
           </dl>
         )}
+        {headline.rows[0] && (
+          <p className="muted figure-note" data-testid="gross-coverage">
+            Worldwide gross: the sum over the {formatInteger(headline.rows[0].films_with_worldwide_gross)} of {formatInteger(headline.rows[0].films)} films with a
+            reported worldwide figure. Voice actors counts speaking roles; <Link to="/talent">Talent</Link> also lists singing voices.
+          </p>
+        )}
         <SqlDisclosure sql={headlineQuery.sql} />
       </section>
 
@@ -103,20 +96,20 @@ export function OverviewPage() {
           state={perYear}
           columns={[
             { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
-            { header: 'Studio', value: (row) => row.studio_id, field: 'studio_id' },
+            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id' },
             { header: 'Films', value: (row) => row.films, field: 'films' },
           ]}
         >
           {() => (
             <ResponsiveContainer>
               <BarChart data={yearly.rows} margin={{ left: -20 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="key" tick={{ fontSize: 11 }} minTickGap={12} />
-                <YAxis allowDecimals={false} />
-                <Tooltip />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="key" type="number" domain={['dataMin - 1', 'dataMax + 1']} tick={chart.tick} stroke={chart.axis} allowDecimals={false} />
+                <YAxis allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {yearly.series.map((name, index) => (
-                  <Bar key={name} dataKey={name} stackId="studio" fill={studioColor(name, index)} isAnimationActive={false} />
+                   <Bar key={name} dataKey={name} name={studioNames[name] ?? name} stackId="studio" fill={studioColor(name, index)} cursor="pointer" onClick={() => navigate(`/studios/${name}`)} isAnimationActive={false} />
                 ))}
               </BarChart>
             </ResponsiveContainer>
@@ -137,11 +130,11 @@ export function OverviewPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 30 }}>
-                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} />
-                <YAxis type="category" dataKey="title" width={130} tick={{ fontSize: 11 }} />
-                <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
-                <Bar dataKey="worldwide_gross_usd" name="Worldwide gross" fill="#3b6fd4" isAnimationActive={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} tick={chart.tick} stroke={chart.axis} />
+                <YAxis type="category" dataKey="title" width={130} tick={chart.tick} stroke={chart.axis} interval={0} />
+                <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
+                <Bar dataKey="worldwide_gross_usd" name="Worldwide gross" fill="#3b6fd4" cursor="pointer" onClick={(data) => navigate(`/films/${(data as { payload?: { film_id?: string } }).payload?.film_id ?? ''}`)} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           )}
@@ -154,20 +147,20 @@ export function OverviewPage() {
           state={gender}
           columns={[
             { header: 'Decade', value: (row) => row.decade, field: 'decade' },
-            { header: 'Gender', value: (row) => row.gender, field: 'gender' },
+            { header: 'Gender', value: (row) => roleLabel(row.gender), field: 'gender' },
             { header: 'Appearances', value: (row) => row.appearances, field: 'appearances' },
           ]}
         >
           {() => (
             <ResponsiveContainer>
               <BarChart data={genderShares} margin={{ left: -10 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="key" tick={{ fontSize: 11 }} />
-                <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} />
-                <Tooltip formatter={(value) => formatPercent(Number(value))} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} />
+                <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={chart.tick} stroke={chart.axis} />
+                <Tooltip formatter={(value) => formatPercent(Number(value))} contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {genderWide.series.map((name) => (
-                  <Bar key={name} dataKey={name} stackId="gender" fill={GENDER_COLORS[name] ?? '#6b7280'} isAnimationActive={false} />
+                  <Bar key={name} dataKey={name} name={roleLabel(name)} stackId="gender" fill={GENDER_COLORS[name] ?? '#6b7280'} isAnimationActive={false} />
                 ))}
               </BarChart>
             </ResponsiveContainer>

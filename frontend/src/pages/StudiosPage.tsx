@@ -1,4 +1,6 @@
 import { useMemo } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useChartTheme } from '../theme';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard } from '../components/ChartCard';
 import { useQuery } from '../db/hooks';
@@ -6,8 +8,10 @@ import { studioOptionsQuery, studioOutputByDecadeQuery, studioStatsQuery } from 
 import { formatMoney, formatMoneyFull, pivot, studioColor } from '../format';
 import { useUrlState } from '../urlState';
 import { useFirstChartMark } from './OverviewPage';
+import { useTitle } from '../title';
 
 export function StudiosPage() {
+  useTitle('Studios');
   const [params, update] = useUrlState();
   const selected = params.getAll('studio');
   const selectedKey = selected.join(',');
@@ -17,6 +21,10 @@ export function StudiosPage() {
   const stats = useQuery(statsSpec);
   const output = useQuery(outputSpec);
   useFirstChartMark(output.status === 'ready');
+  const navigate = useNavigate();
+  const chart = useChartTheme();
+  const openStudio = (studioId: unknown) => typeof studioId === 'string' && navigate(`/studios/${studioId}`);
+  const studioNames = Object.fromEntries(studios.rows.map((option) => [option.value, option.label]));
   const byDecade = pivot(output.rows, (row) => `${row.decade}s`, (row) => row.studio_id, (row) => row.films);
 
   const toggle = (studioId: string) => {
@@ -36,6 +44,11 @@ export function StudiosPage() {
             {studio.label}
           </label>
         ))}
+        {studios.rows.map((studio) => (
+          <Link key={`page-${studio.value}`} className="visually-hidden" to={`/studios/${studio.value}`}>
+            {studio.label} studio page
+          </Link>
+        ))}
       </fieldset>
       <div className="grid">
         <ChartCard
@@ -45,20 +58,20 @@ export function StudiosPage() {
           state={output}
           columns={[
             { header: 'Decade', value: (row) => row.decade, field: 'decade' },
-            { header: 'Studio', value: (row) => row.studio_id, field: 'studio_id' },
+            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id' },
             { header: 'Films', value: (row) => row.films, field: 'films' },
           ]}
         >
           {() => (
             <ResponsiveContainer>
               <BarChart data={byDecade.rows} margin={{ left: -20 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="key" tick={{ fontSize: 11 }} />
-                <YAxis allowDecimals={false} />
-                <Tooltip />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} />
+                <YAxis allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {byDecade.series.map((name, index) => (
-                  <Bar key={name} dataKey={name} fill={studioColor(name, index)} isAnimationActive={false} />
+                  <Bar key={name} dataKey={name} name={studioNames[name] ?? name} stackId="decade" fill={studioColor(name, index)} cursor="pointer" onClick={() => openStudio(name)} isAnimationActive={false} />
                 ))}
               </BarChart>
             </ResponsiveContainer>
@@ -80,19 +93,20 @@ export function StudiosPage() {
         >
           {(rows) => (
             <ResponsiveContainer>
-              <BarChart data={rows} layout="vertical" margin={{ left: 40 }}>
-                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} />
-                <YAxis type="category" dataKey="studio_id" width={120} tick={{ fontSize: 11 }} />
-                <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
-                <Bar dataKey="domestic_gross_usd" name="Domestic gross" fill="#3b6fd4" isAnimationActive={false} />
+              <BarChart data={rows} layout="vertical" margin={{ left: 10 }}>
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} tick={chart.tick} stroke={chart.axis} />
+                <YAxis type="category" dataKey="studio" width={160} tick={chart.tick} stroke={chart.axis} interval={0} />
+                <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
+                <Bar dataKey="domestic_gross_usd" name="Domestic gross" fill="#3b6fd4" cursor="pointer" onClick={(data) => openStudio((data as { payload?: { studio_id?: string } }).payload?.studio_id)} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           )}
         </ChartCard>
         <ChartCard
           title="Franchises and characters by studio"
-          summary="Distinct franchises and distinct characters across each studio's films."
+          summary="Distinct franchises and distinct characters across each studio's films, each on its own axis."
+          height={340}
           spec={statsSpec}
           state={stats}
           columns={[
@@ -103,14 +117,16 @@ export function StudiosPage() {
         >
           {(rows) => (
             <ResponsiveContainer>
-              <BarChart data={rows} margin={{ left: -10 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="studio_id" tick={{ fontSize: 10 }} interval={0} />
-                <YAxis allowDecimals={false} />
-                <Tooltip />
+              <BarChart data={rows} layout="vertical" margin={{ left: 10 }}>
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                {/* Franchises (tens) and characters (hundreds) each get their own axis. */}
+                <XAxis xAxisId="franchises" type="number" orientation="top" allowDecimals={false} tick={chart.tick} stroke="#b86a14" />
+                <XAxis xAxisId="characters" type="number" orientation="bottom" allowDecimals={false} tick={chart.tick} stroke="#1d7f90" />
+                <YAxis type="category" dataKey="studio" width={160} tick={chart.tick} stroke={chart.axis} interval={0} />
+                <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Bar dataKey="franchises" name="Franchises" fill="#e0892b" isAnimationActive={false} />
-                <Bar dataKey="characters" name="Characters" fill="#2aa3b8" isAnimationActive={false} />
+                <Bar xAxisId="franchises" dataKey="franchises" name="Franchises (top axis)" fill="#e0892b" isAnimationActive={false} />
+                <Bar xAxisId="characters" dataKey="characters" name="Characters (bottom axis)" fill="#2aa3b8" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           )}

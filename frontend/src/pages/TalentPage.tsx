@@ -1,6 +1,7 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { useChartTheme } from '../theme';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard, SqlDisclosure } from '../components/ChartCard';
 import { Select } from '../components/Select';
@@ -9,14 +10,17 @@ import { VirtualTable } from '../components/VirtualTable';
 import { useQuery } from '../db/hooks';
 import { studioOptionsQuery, talentAcrossStudiosQuery, talentListQuery, talentRolesQuery, type TalentRow } from '../db/queries';
 import { useUrlState } from '../urlState';
+import { useTitle } from '../title';
+import { plural } from '../format';
 
+// Every column sorts in the page.
 const COLUMNS: ColumnDef<TalentRow, unknown>[] = [
-  { id: 'talent_name', header: 'Voice actor', cell: ({ row }) => <Link to={`?actor=${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
-  { id: 'appearances', header: 'Appearances', cell: ({ row }) => row.original.appearances },
-  { id: 'characters', header: 'Characters', cell: ({ row }) => row.original.characters },
-  { id: 'films', header: 'Films', cell: ({ row }) => row.original.films },
-  { id: 'studios', header: 'Studios', cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.join(', ')})` },
-  { id: 'years', header: 'Years', cell: ({ row }) => `${row.original.first_year}–${row.original.last_year}` },
+  { id: 'talent_name', header: 'Voice actor', accessorFn: (row) => row.talent_name, cell: ({ row }) => <Link to={`/talent/${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
+  { id: 'appearances', header: 'Appearances', accessorFn: (row) => row.appearances, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.appearances },
+  { id: 'characters', header: 'Characters', accessorFn: (row) => row.characters, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.characters },
+  { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
+  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.join(', ')})` },
+  { id: 'years', header: 'Years', accessorFn: (row) => row.first_year, cell: ({ row }) => (row.original.first_year === row.original.last_year ? row.original.first_year : `${row.original.first_year}–${row.original.last_year}`) },
 ];
 
 const MINIMUM_STUDIO_OPTIONS = [2, 3, 4].map((count) => ({ value: String(count), label: `${count} or more` }));
@@ -49,6 +53,7 @@ function ActorRoles({ name }: { name: string }) {
 }
 
 export function TalentPage() {
+  useTitle('Voice talent');
   const [params, update] = useUrlState();
   const search = params.get('q') ?? '';
   const studio = params.get('studio') ?? '';
@@ -59,6 +64,8 @@ export function TalentPage() {
   const studios = useQuery(studioOptionsQuery);
   const across = useQuery(talentAcrossStudiosQuery);
   const top = talent.rows.slice(0, 15);
+  const navigate = useNavigate();
+  const chart = useChartTheme();
 
   return (
     <>
@@ -87,11 +94,11 @@ export function TalentPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 40 }}>
-                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" allowDecimals={false} />
-                <YAxis type="category" dataKey="talent_name" width={130} tick={{ fontSize: 11 }} interval={0} />
-                <Tooltip />
-                <Bar dataKey="appearances" name="Appearances" fill="#a25fd1" isAnimationActive={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <XAxis type="number" allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                <YAxis type="category" dataKey="talent_name" width={150} tick={chart.tick} stroke={chart.axis} interval={0} />
+                <Tooltip contentStyle={chart.tooltip} />
+                <Bar dataKey="appearances" name="Appearances" fill="#a25fd1" cursor="pointer" onClick={(data) => navigate(`/talent/${encodeURIComponent((data as { payload?: { talent_name?: string } }).payload?.talent_name ?? '')}`)} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           )}
@@ -121,7 +128,7 @@ export function TalentPage() {
       </div>
       <section className="card">
         <p className="muted" aria-live="polite" data-testid="talent-count">
-          {talent.status === 'ready' ? `${talent.rows.length} voice actors` : 'Loading voice actors…'}
+          {talent.status === 'ready' ? `${plural(talent.rows.length, 'voice actor')} (singing voices included)` : 'Loading voice actors…'}
         </p>
         {talent.status === 'error' ? (
           <ErrorState message={talent.error} />
