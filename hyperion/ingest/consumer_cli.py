@@ -1,22 +1,32 @@
-"""Command-line options and Kafka client options of the HDFS landing consumer.
+"""The HDFS landing consumer's command line: its options, its Kafka client options, and its run.
 
-Imported by ``consumers/hdfs_consumer.py``; kept apart so that the options can be read (and tested) on
-their own. Endpoints and topic names come from ``hyperion.config`` (``HYPERION_*``); the options here
-only choose the group, the landing root and the batching.
+``consumers/hdfs_consumer.py`` is a thin ``main`` around :func:`consumer_main`. Endpoints and topic names
+come from ``hyperion.config`` (``HYPERION_*``); the options here only choose the group, the landing root
+and the batching.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
+import threading
 from typing import Any
 
-from hyperion.config import Settings
+from hyperion.config import Settings, get_settings
 from hyperion.ingest.consumer import (
     ON_TERMINATE_ABANDON,
     ON_TERMINATE_FINISH,
     BatchPolicy,
     ConsumerConfig,
+    LandingConsumer,
+    rebalance_listener,
 )
+from hyperion.ingest.landing import RetryingStore, decode_message, hdfs_service_of_error, webhdfs_store
+from hyperion.ingest.retrying import RetryPolicy
+from hyperion.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_GROUP_ID = "hyperion-landing"
 # Fetch limits bound what one poll can bring into memory, on top of the per-partition batch limits.
@@ -68,6 +78,7 @@ def add_consumer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report-seconds", type=float, default=5.0, help="interval of the lag/throughput log"
     )
+    parser.add_argument("--verbose", action="store_true", help="debug logging")
 
 
 def consumer_config_from_arguments(arguments: argparse.Namespace, settings: Settings) -> ConsumerConfig:
@@ -109,3 +120,43 @@ def kafka_consumer_options(
         # Landing one batch (a few WebHDFS calls) takes well under this.
         "max_poll_interval_ms": 300_000,
     }
+
+
+def consumer_main(arguments: argparse.Namespace) -> int:
+    """Land the topics until stopped (or caught up); print the summary line; 1 when a service stayed away."""
+    from kafka import KafkaConsumer
+
+    configure_logging(arguments.verbose)
+    settings = get_settings()
+    config = consumer_config_from_arguments(arguments, settings)
+    retry = RetryPolicy.from_settings(settings)
+    store = RetryingStore(
+        webhdfs_store(settings.webhdfs_url, settings.hdfs_user),
+        retry,
+        hdfs_service_of_error(settings.webhdfs_url),
+    )
+    consumer = KafkaConsumer(**kafka_consumer_options(config, settings, arguments.session_timeout_ms))
+    kafka_url = f"kafka://{settings.kafka_bootstrap_servers.split(',')[0]}"
+    landing = LandingConsumer(consumer, store, config, decode_message, retry=retry, kafka_url=kafka_url)
+    stop = threading.Event()
+
+    def request_stop(signal_number: int, _frame: object) -> None:
+        # Only a flag: the poll loop finishes (or abandons) its batches at a safe point.
+        logger.info("received %s: stopping after the current poll", signal.Signals(signal_number).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    logger.info(
+        "landing %s into %s as group %s", ", ".join(config.topics), config.landing_root, config.group_id
+    )
+    try:
+        consumer.subscribe(list(config.topics), listener=rebalance_listener(landing))
+        summary = landing.run(stop)
+    finally:
+        # No autocommit on close: only offsets of landed files are ever committed.
+        consumer.close(autocommit=False)
+    if summary.error:
+        logger.error("%s", summary.error)
+    print(summary.one_line())
+    return 1 if summary.error else 0
