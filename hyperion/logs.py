@@ -15,10 +15,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CHATTY_LOGGERS = ("kafka", "hdfs", "py4j", "botocore", "urllib3", "s3transfer")
 
 
-def configure_logging(verbose: bool = False) -> None:
-    """Send INFO (DEBUG when ``verbose``) to stderr in the project's format; idempotent."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO, format=LOG_FORMAT, stream=sys.stderr, force=True
-    )
+def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
+    """Send INFO (DEBUG when ``verbose``, WARNING when ``quiet``) to stderr in the project's format."""
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr, force=True)
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -17,14 +17,8 @@ import logging
 import sys
 
 from hyperion.config import get_settings
-from hyperion.ingest.topics import (
-    admin_client,
-    create_topics,
-    delete_topics,
-    existing_partition_counts,
-    load_topic_specs,
-    specs_for_settings,
-)
+from hyperion.ingest import topics
+from hyperion.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,23 +27,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--delete", action="store_true", help="delete the topics instead of creating them")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("kafka").setLevel(logging.WARNING)
+    configure_logging()
     settings = get_settings()
-    specs = specs_for_settings(settings, load_topic_specs())
-    admin = admin_client(settings)
+    specs = topics.specs_for_settings(settings, topics.load_topic_specs())
+    admin = topics.admin_client(settings)
     try:
         if arguments.delete:
-            delete_topics(admin, [spec.name for spec in specs])
+            topics.delete_topics(admin, [spec.name for spec in specs])
             for spec in specs:
                 print(f"{spec.name} deleted")
             return 0
         try:
-            created = set(create_topics(admin, specs))
+            created = set(topics.create_topics(admin, specs))
         except ValueError as error:
             logging.getLogger(__name__).error("%s", error)
             return 1
-        counts = existing_partition_counts(admin, [spec.name for spec in specs])
+        counts = topics.existing_partition_counts(admin, [spec.name for spec in specs])
         for spec in specs:
             state = "created" if spec.name in created else "existing"
             print(f"{spec.name} partitions={counts.get(spec.name)} {state}")

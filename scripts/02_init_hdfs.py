@@ -14,13 +14,13 @@ Run:
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from hdfs import InsecureClient
 
 from hyperion.config import get_settings
 from hyperion.ingest.landing import RAW_DIRECTORY, REJECTS_DIRECTORY, join_path
+from hyperion.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,9 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--root", default="/", help="HDFS folder holding the layout (default /)")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    configure_logging(quiet=True)
     settings = get_settings()
     client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
     folders = [join_path(arguments.root, RAW_DIRECTORY, topic) for topic in settings.raw_topics]

@@ -2,9 +2,8 @@
 
 Purpose: the query step of the pipeline. Registers each table's newest complete version (generated DDL:
 a table per version, a view hive.<schema>.<table> switched to it in one metastore call, superseded
-versions dropped), then runs each queries/*.sql file through the ``trino`` Python client. Each result goes
-to <output-directory>/<name>.md with the file's question, its SQL and the result table. Any error stops
-the run with a non-zero exit and the failing step named (fails loudly).
+versions dropped), then runs each queries/*.sql file through the ``trino`` Python client into
+<output-directory>/<name>.md (question, SQL, result). Any error: exit 1 with the failing step named.
 
 Inputs:  the versions under --processed-root (default <HYPERION_HDFS_URL>/processed, listed through
          WebHDFS, S3 or the local file system), Trino at HYPERION_TRINO_URL.
@@ -20,18 +19,13 @@ Run:
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import time
 from pathlib import Path
 
-import trino
-
 from hyperion.config import REPOSITORY_ROOT, get_settings
+from hyperion.logs import configure_logging
 from hyperion.transform import trino_sql
-from hyperion.transform.storage import version_store
-
-logger = logging.getLogger("queries")
+from hyperion.transform.query_run import answer_questions, print_registration_sql
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -48,50 +42,18 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     settings = get_settings()
-    store = version_store(arguments.processed_root, settings.webhdfs_url, settings.hdfs_user)
     if arguments.print_ddl:
-        try:
-            ddl = trino_sql.current_registration_sql(store, arguments.processed_root, arguments.schema)
-        except trino_sql.RegistrationError as error:
-            logger.error("%s", error)
-            return 1
-        sys.stdout.write("".join(f"{statement};\n\n" for statement in ddl))
-        return 0
-    connection = trino.dbapi.connect(
-        host=settings.trino_host, port=settings.trino_port, user=settings.trino_user, catalog="hive"
+        return print_registration_sql(settings, arguments.processed_root, arguments.schema)
+    return answer_questions(
+        settings,
+        arguments.processed_root,
+        arguments.schema,
+        arguments.queries_directory,
+        arguments.output_directory,
+        publish=not arguments.skip_create,
     )
-    started = time.perf_counter()
-    arguments.output_directory.mkdir(parents=True, exist_ok=True)
-    current, paths = "the registration", []
-    try:
-        if not arguments.skip_create:
-            plan = trino_sql.register_tables(connection, store, arguments.processed_root, arguments.schema)
-            logger.info("published in hive.%s: %s", arguments.schema, plan.published)
-        paths = trino_sql.question_files(arguments.queries_directory)
-        for path in paths:
-            current = path.name
-            query_file = trino_sql.read_query_file(path, arguments.processed_root, arguments.schema)
-            results = trino_sql.run_statements(connection, query_file.statements())
-            if len(results) != 1:
-                raise ValueError(f"{path.name}: expected one statement, found {len(results)}")
-            output = arguments.output_directory / f"{query_file.name}.md"
-            output.write_text(
-                trino_sql.render_markdown(query_file, results[0], source=arguments.processed_root)
-            )
-            logger.info(
-                "%s: %d rows in %.2f s -> %s", path.name, len(results[0].rows), results[0].seconds, output
-            )
-    except Exception as error:
-        logger.error("%s failed: %s", current, error)
-        return 1
-    finally:
-        connection.close()
-    logger.info("queries: %d files in %.1f s", len(paths), time.perf_counter() - started)
-    return 0
 
 
 if __name__ == "__main__":

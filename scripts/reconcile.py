@@ -14,11 +14,11 @@ Run:
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
+from hyperion.logs import configure_logging
 from hyperion.reconcile.hops import STAGES, render_table
 from hyperion.reconcile.pipeline import ReconcileOptions, reconcile
 
@@ -37,10 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES), help="hops to count")
     parser.add_argument("--json", action="store_true", help="the report as JSON")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("kafka").setLevel(logging.ERROR)
+    configure_logging()
     options = ReconcileOptions(
         landing_root=arguments.landing_root,
         processed=arguments.processed,

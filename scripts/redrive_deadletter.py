@@ -16,7 +16,6 @@ Run:
 from __future__ import annotations
 
 import json
-import logging
 import sys
 
 from hyperion.config import get_settings
@@ -28,14 +27,12 @@ from hyperion.ingest.redrive import (
     selected,
     send_fixed,
 )
+from hyperion.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser(__doc__).parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("kafka").setLevel(logging.ERROR)
+    configure_logging()
     settings = get_settings()
     if arguments.command == "export":
         for value in selected(iter_deadletter_values(settings, arguments.from_landing), arguments.select):

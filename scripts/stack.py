@@ -14,16 +14,12 @@ Run:  .venv/bin/python scripts/stack.py up          (also: make up)
 from __future__ import annotations
 
 import argparse
-import logging
-import subprocess
 import sys
-import time
 
 from hyperion.config import get_settings
+from hyperion.logs import configure_logging
 from hyperion.runtime import supervisor
-from hyperion.runtime.services import SERVICES, RuntimeLayout
-
-logger = logging.getLogger("stack")
+from hyperion.runtime.stack_cli import stack_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,46 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     logs.add_argument("--lines", type=int, default=20)
     logs.add_argument("--no-follow", action="store_true")
     arguments = parser.parse_args(argv)
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
-    settings = get_settings()
-    layout = RuntimeLayout(settings)
-
-    if arguments.command == "fetch":
-        started = time.monotonic()
-        for name, path in supervisor.fetch_artifacts(settings).items():
-            logger.info("%s: %s", name, path)
-        logger.info("artifacts ready in %.1f s", time.monotonic() - started)
-        return 0
-    if arguments.command == "up":
-        started = time.monotonic()
-        try:
-            supervisor.up(settings, arguments.services or None, timeout=arguments.timeout)
-        except supervisor.StackError as error:
-            logger.error("%s", error)
-            return 1
-        logger.info("stack is up in %.1f s", time.monotonic() - started)
-        sys.stdout.write(supervisor.format_status_table(supervisor.status(settings)) + "\n")
-        return 0
-    if arguments.command == "down":
-        stopped = supervisor.down(settings, arguments.services or None)
-        logger.info("stopped: %s", ", ".join(stopped) or "nothing was running")
-        return 0
-    if arguments.command == "status":
-        statuses = supervisor.status(settings)
-        sys.stdout.write(supervisor.format_status_table(statuses) + "\n")
-        if arguments.check and not all(entry.health.healthy for entry in statuses):
-            return 1
-        return 0
-    if arguments.command == "logs":
-        names = arguments.services or [service.name for service in SERVICES]
-        files = [str(layout.log(name)) for name in names if layout.log(name).is_file()]
-        if not files:
-            logger.error("no logs yet in %s", layout.root / "logs")
-            return 1
-        follow = [] if arguments.no_follow else ["--follow=name", "--retry"]
-        return subprocess.call(["tail", f"--lines={arguments.lines}", *follow, *files])
-    return 2
+    configure_logging()
+    return stack_command(arguments, get_settings())
 
 
 if __name__ == "__main__":

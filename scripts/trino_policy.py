@@ -18,6 +18,7 @@ import logging
 import sys
 
 from hyperion.config import LOOPBACK_ADDRESS, PORTS, get_settings
+from hyperion.logs import configure_logging
 from hyperion.runtime.trino_policy import make_server
 
 logger = logging.getLogger("trino_policy")
@@ -32,9 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=LOOPBACK_ADDRESS)
     parser.add_argument("--port", type=int, default=PORTS["trino-policy"]["http"])
     arguments = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     roots = get_settings().warehouse_locations
     server = make_server(arguments.host, arguments.port, roots)
     logger.info("deciding for Trino on %s:%d; warehouse roots %s", arguments.host, arguments.port, roots)
