@@ -7,8 +7,8 @@ SHELL := /bin/bash
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-# docker when an engine answers and Compose v2 is installed, local otherwise (the script says why on
-# stderr); override with RUNTIME=local or RUNTIME=docker. Evaluated once per make.
+# The runtime `make up` recorded while a stack runs; otherwise docker when an engine answers and Compose
+# v2 is installed, local if not (the script says why on stderr). Override with RUNTIME=local|docker.
 ifndef RUNTIME
 RUNTIME := $(shell scripts/detect_runtime.sh)
 endif
@@ -38,6 +38,7 @@ ifeq ($(RUNTIME),docker)
 else
 	@$(PYTHON) scripts/stack.py up
 endif
+	@scripts/detect_runtime.sh --record $(RUNTIME)
 
 down: ## stop what `make up` started (RUNTIME=docker VOLUMES=1 also drops the Docker data volumes)
 ifeq ($(RUNTIME),docker)
@@ -45,6 +46,7 @@ ifeq ($(RUNTIME),docker)
 else
 	@$(PYTHON) scripts/stack.py down
 endif
+	@scripts/detect_runtime.sh --forget
 
 status: ## table of services, ports, pids and health
 ifeq ($(RUNTIME),docker)
@@ -63,7 +65,7 @@ endif
 demo: install validate-data up ## install, start the stack, run the whole pipeline, build and serve the site
 	@echo "runtime: $(RUNTIME)"
 	@$(MAKE) --no-print-directory status RUNTIME=$(RUNTIME)
-	@$(MAKE) --no-print-directory pipeline web
+	@$(MAKE) --no-print-directory pipeline web RUNTIME=$(RUNTIME)
 	@$(MAKE) --no-print-directory serve
 
 docker-tools: ## install docker.io, start dockerd, build Compose v2 and make the base image (idempotent)

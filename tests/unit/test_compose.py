@@ -451,14 +451,35 @@ def test_detect_runtime_needs_an_engine_and_compose_v2(
         "exit 1\n"
     )
     fake_docker.chmod(0o755)
-    completed = subprocess.run(
-        [str(REPOSITORY_ROOT / "scripts" / "detect_runtime.sh")],
-        env={**os.environ, "PATH": f"{tmp_path}:/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    completed = detect_runtime(tmp_path)
     assert completed.stdout.strip() == expected
     assert completed.stderr.startswith(f"runtime {expected}: ")
     if engine_answers and not compose_works:
         assert "docker compose" in completed.stderr
+
+
+def detect_runtime(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """detect_runtime.sh with tmp_path first on PATH and as the runtime directory."""
+    return subprocess.run(
+        [str(REPOSITORY_ROOT / "scripts" / "detect_runtime.sh"), *arguments],
+        env={**os.environ, "PATH": f"{tmp_path}:/usr/bin:/bin", "HYPERION_RUNTIME_DIRECTORY": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def test_a_running_stack_keeps_its_runtime_until_make_down(tmp_path: Path) -> None:
+    # An engine and Compose appear after `make up` chose local (a helper installed them, or a slow engine
+    # answered late): the jobs must still go to the local stack that runs, not to an absent Compose one.
+    fake_docker = tmp_path / "docker"
+    fake_docker.write_text("#!/usr/bin/env bash\necho v2.40.3\nexit 0\n")
+    fake_docker.chmod(0o755)
+    assert detect_runtime(tmp_path).stdout.strip() == "docker"
+    detect_runtime(tmp_path, "--record", "local")
+    recorded = detect_runtime(tmp_path)
+    assert recorded.stdout.strip() == "local"
+    assert "started with it" in recorded.stderr
+    detect_runtime(tmp_path, "--forget")
+    assert not (tmp_path / "runtime").exists()
+    assert detect_runtime(tmp_path).stdout.strip() == "docker"
