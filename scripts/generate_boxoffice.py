@@ -1,7 +1,7 @@
 """Generate seeded synthetic daily x US-state box-office rows from the film catalog, as JSON Lines.
 
 Purpose: turn each theatrical film's real domestic gross into synthetic rows that sum exactly to it
-(see hyperion/boxoffice.py for the shape: opening weekend, weekly decay, weekend and holiday bumps,
+(see hyperion/sources/boxoffice.py for the shape: opening weekend, weekly decay, weekend and holiday bumps,
 2020 Census state weights). The same seed and catalog always give byte-identical output.
 
 Inputs:  --catalog PATH (default data/complete_movie_list.json), films with release_type "theatrical"
@@ -26,7 +26,12 @@ import sys
 import time
 from pathlib import Path
 
-from hyperion.boxoffice import GenerationStatistics, iter_boxoffice_lines, theatrical_films, write_jsonl
+from hyperion.sources.boxoffice import (
+    GenerationStatistics,
+    iter_boxoffice_lines,
+    theatrical_films,
+    write_jsonl,
+)
 
 logger = logging.getLogger(__name__)
 

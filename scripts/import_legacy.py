@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hyperion.legacy import LegacyImportError, import_legacy_directory
+from hyperion.sources.legacy.importer import LegacyImportError, import_legacy_directory
 
 logger = logging.getLogger(__name__)
 

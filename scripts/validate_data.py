@@ -23,7 +23,7 @@ import logging
 import sys
 from pathlib import Path
 
-from hyperion.dataset import (
+from hyperion.sources.dataset import (
     DEFAULT_DATA_DIR,
     MINIMUM_CORE_FILM_CHARACTERS,
     MINIMUM_TOTAL_APPEARANCES,

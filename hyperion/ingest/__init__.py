@@ -3,7 +3,7 @@
 Modules:
 
 * :mod:`hyperion.ingest.envelope` builds and validates message envelopes and dead-letter values;
-* :mod:`hyperion.ingest.sources` turns the bundled dataset, a legacy directory or the box-office generator
+* :mod:`hyperion.sources.adapters` turns the bundled dataset, a legacy directory or the box-office generator
   into keyed records (or rejects with a reason and a source location);
 * :mod:`hyperion.ingest.producer` sends them with an idempotent ``acks=all`` producer and reconciles counts;
 * :mod:`hyperion.ingest.topics` creates and deletes topics from ``conf/kafka/topics.json``;

@@ -1,4 +1,4 @@
-"""Tests of the legacy-layout importer (hyperion.legacy).
+"""Tests of the legacy-layout importer (hyperion.sources.legacy.importer).
 
 The shared legacy directory is read in place (never copied into the repository); the expected facts
 below were checked by reading those files by hand. Small synthetic directories in tmp_path cover
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hyperion.legacy import (
+from hyperion.sources.legacy.importer import (
     FileRead,
     LegacyAppearance,
     LegacyImportError,

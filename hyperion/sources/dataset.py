@@ -36,7 +36,7 @@ ALIASES_FILE_NAME = "talent_aliases.json"
 ALIASES_SCHEMA_FILE_NAME = "TALENT_ALIASES_SCHEMA.json"
 CHARACTERS_DIRECTORY_NAME = "characters"
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 STUDIO_NAMES: Mapping[str, str] = {
     "wdas": "Walt Disney Animation Studios",
@@ -207,11 +207,11 @@ def display_path(path: Path, data_dir: Path) -> str:
 def read_json(path: Path) -> Any:
     """Read one UTF-8 JSON file, raising :class:`DatasetError` with the file name on any failure.
 
-    Read through hyperion.source_files: strict JSON, no recursion, within the ``HYPERION_SOURCE_*`` caps;
+    Read through hyperion.sources.files: strict JSON, no recursion, within the ``HYPERION_SOURCE_*`` caps;
     a value beyond a cap or a duplicate key fails the whole file here (the producers' own readers reject
     only the record that holds it).
     """
-    from hyperion.source_files import SourceFileError, default_limits, read_json_file
+    from hyperion.sources.files import SourceFileError, default_limits, read_json_file
 
     if not path.exists():
         raise DatasetError(f"{path}: file not found")

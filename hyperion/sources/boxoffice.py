@@ -42,7 +42,7 @@ from typing import Any, TextIO
 
 from faker import Faker
 
-from hyperion.us_states import US_STATES
+from hyperion.sources.us_states import US_STATES
 
 logger = logging.getLogger(__name__)
 
