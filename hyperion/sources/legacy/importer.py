@@ -30,7 +30,7 @@ import logging
 import re
 import traceback
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1085,3 +1085,31 @@ def import_legacy_directory(
         films_set_aside=films_set_aside,
         merges=merges,
     )
+
+
+OUTPUT_FILE_NAMES = ("films.jsonl", "appearances.jsonl", "set_aside.jsonl", "rejected.jsonl")
+
+
+def write_import_outputs(result: LegacyImportResult, directory: Path) -> dict[Path, int]:
+    """Write the films, appearances, set-aside and rejected records as JSON Lines files in ``directory``.
+
+    Returns the number of lines written per file. The directory is created when missing; existing files
+    are replaced, so a re-run over the same folder gives the same files.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    groups: tuple[Iterable[Any], ...] = (
+        result.films,
+        result.appearances,
+        result.set_aside,
+        result.rejected,
+    )
+    written: dict[Path, int] = {}
+    for name, records in zip(OUTPUT_FILE_NAMES, groups, strict=True):
+        path = directory / name
+        with path.open("w", encoding="utf-8") as handle:
+            count = 0
+            for record in records:
+                handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+                count += 1
+        written[path] = count
+    return written
