@@ -57,7 +57,7 @@ from hyperion.ingest.topics import (
 from hyperion.runtime.java import find_java
 from hyperion.sources.adapters import iter_generated_boxoffice
 from hyperion.sources.boxoffice import theatrical_films
-from hyperion.sources.dataset import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
 
 logger = logging.getLogger("bench_ingest")
 

@@ -34,7 +34,7 @@ from hyperion.sources.adapters import (
     iter_legacy_films,
 )
 from hyperion.sources.boxoffice import theatrical_films
-from hyperion.sources.dataset import CATALOG_FILE_NAME, load_catalog
+from hyperion.sources.catalog import CATALOG_FILE_NAME, load_catalog
 from hyperion.sources.record_rules import load_record_validators
 
 logger = logging.getLogger(__name__)

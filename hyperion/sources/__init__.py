@@ -3,8 +3,10 @@
 The lowest wing: it imports only the base modules (config, logs, pipeline), and ingest, transform,
 runtime and cloud build on it.
 
-* :mod:`hyperion.sources.dataset` loads and validates the bundled catalog in ``data/`` (file names,
-  studios, schemas, cross-file rules, gross and character coverage);
+* :mod:`hyperion.sources.catalog` is the bundled catalog in ``data/``: file names, studios (defined once,
+  ``STUDIO_NAMES``), loaders and talent aliases;
+* :mod:`hyperion.sources.validation` checks it against its schemas, the cross-file rules and the character
+  coverage targets, and :mod:`hyperion.sources.gross` the gross sources and the gross coverage;
 * :mod:`hyperion.sources.record_rules` is what a valid film, character entry or box-office row is;
 * :mod:`hyperion.sources.boxoffice` is the seeded box-office generator (with
   :mod:`hyperion.sources.us_states`);

@@ -24,12 +24,7 @@ from typing import Any
 from faker import Faker
 
 from hyperion.sources.boxoffice import TheatricalFilm, iter_film_state_days
-from hyperion.sources.dataset import (
-    CATALOG_FILE_NAME,
-    character_file_paths,
-    display_path,
-    json_path,
-)
+from hyperion.sources.catalog import CATALOG_FILE_NAME, character_file_paths, display_path, json_path
 from hyperion.sources.files import (
     ParsedDocument,
     SourceFileError,

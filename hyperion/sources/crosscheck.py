@@ -7,7 +7,7 @@ appearances is compared with the bundled character file of the same film:
 1. A film is compared only when both sides hold it under the same ``film_id``; a character only when it is
    found in the bundled file by ``character_id`` or, failing that, by the same name.
 2. Names are compared as people, not as strings: each credit goes through the talent aliases
-   (``data/talent_aliases.json``), then through :func:`hyperion.sources.dataset.name_key`, so
+   (``data/talent_aliases.json``), then through :func:`hyperion.sources.catalog.name_key`, so
    "T. J. Miller" and "T.J. Miller", or "Tone Lōc" and "Tone Loc", are one person.
 3. A disagreement is a character whose speaking-voice people differ; the other side's empty credit is no
    claim and is skipped.
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hyperion.sources.dataset import (
+from hyperion.sources.catalog import (
     DEFAULT_DATA_DIR,
     DatasetError,
     iter_character_files,

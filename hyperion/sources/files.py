@@ -21,7 +21,7 @@ Every source directory a user points the importer or a producer at is hostile un
 
 The functions are pure apart from reading files; callers turn :class:`SourceFileError` and the problems
 into their own rejected records (hyperion.sources.legacy.importer, hyperion.sources.adapters,
-hyperion.sources.dataset).
+hyperion.sources.catalog).
 """
 
 from __future__ import annotations

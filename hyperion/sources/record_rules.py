@@ -18,7 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from hyperion.sources.dataset import (
+from hyperion.sources.catalog import (
     CHARACTER_SCHEMA_FILE_NAME,
     FILM_SCHEMA_FILE_NAME,
     load_schema,

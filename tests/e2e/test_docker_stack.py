@@ -38,7 +38,7 @@ from hdfs import InsecureClient
 
 from hyperion.config import PORTS, REPOSITORY_ROOT, Settings
 from hyperion.runtime import docker
-from hyperion.sources.dataset import load_catalog
+from hyperion.sources.catalog import load_catalog
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 

@@ -42,7 +42,7 @@ from hyperion.ingest.topics import (
     specs_for_settings,
 )
 from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
-from hyperion.sources.dataset import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
 from hyperion.sources.legacy.importer import LegacyAppearance, LegacyFilm, iter_legacy_records
 
 pytestmark = pytest.mark.integration

@@ -36,7 +36,7 @@ from hyperion.ingest.topics import TopicSpec, admin_client, create_topics, delet
 from hyperion.runtime import supervisor
 from hyperion.runtime.services import RuntimeLayout
 from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
-from hyperion.sources.dataset import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
 
 pytestmark = pytest.mark.integration
 

@@ -32,7 +32,7 @@ from hyperion.ingest.topics import (
     load_topic_specs,
     specs_for_settings,
 )
-from hyperion.sources.dataset import DEFAULT_DATA_DIR
+from hyperion.sources.catalog import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ from typing import Any
 from hyperion.ingest.envelope import build_envelope
 from hyperion.ingest.landing import landed_file_name
 from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
-from hyperion.sources.dataset import iter_character_files, load_catalog
+from hyperion.sources.catalog import iter_character_files, load_catalog
 
 CATALOG_FILE = "complete_movie_list.json"
 

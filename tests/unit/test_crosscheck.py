@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, DatasetError
 from hyperion.sources.crosscheck import (
     DECISIONS_FILE_NAME,
     Credit,
@@ -26,7 +27,6 @@ from hyperion.sources.crosscheck import (
     render_decisions,
     render_report,
 )
-from hyperion.sources.dataset import DEFAULT_DATA_DIR, DatasetError
 
 ALIASES = {"jamesmacdonald": "Jimmy MacDonald"}
 

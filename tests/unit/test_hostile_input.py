@@ -37,7 +37,7 @@ from hyperion.sources.adapters import (
     iter_legacy_characters,
     iter_legacy_films,
 )
-from hyperion.sources.dataset import DEFAULT_DATA_DIR, DatasetError, read_json
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, DatasetError, read_json
 from hyperion.sources.files import SourceLimits, parse_json_bytes
 from hyperion.sources.legacy.importer import (
     LegacyAppearance,

@@ -23,7 +23,7 @@ from hyperion.sources.adapters import (
     iter_legacy_films,
 )
 from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
-from hyperion.sources.dataset import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
 from hyperion.sources.legacy.importer import LegacyAppearance, LegacyFilm, iter_legacy_records
 from hyperion.sources.record_rules import boxoffice_row_problems, load_record_validators
 

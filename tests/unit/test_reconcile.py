@@ -36,7 +36,7 @@ from hyperion.reconcile.hops import (
 )
 from hyperion.reconcile.readers import DeadLetter, Entry, current_folder, deadletters_of_run, tally_items
 from hyperion.sources.adapters import SourceRecord, SourceReject, SourceSetAside
-from hyperion.sources.dataset import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
 from hyperion.sources.record_rules import load_record_validators
 
 

@@ -107,7 +107,16 @@ def test_source_modules_sit_in_the_sources_wing():
     root_modules = {path.stem for path in PACKAGE.glob("*.py")}
     assert root_modules <= set(ROOT_MODULES), sorted(root_modules - set(ROOT_MODULES))
     assert not (PACKAGE / "ingest" / "sources.py").exists()
-    for module in ("dataset", "boxoffice", "record_rules", "files", "adapters", "crosscheck"):
+    for module in (
+        "catalog",
+        "gross",
+        "validation",
+        "boxoffice",
+        "record_rules",
+        "files",
+        "adapters",
+        "crosscheck",
+    ):
         assert wing_of(f"hyperion.sources.{module}") == "sources"
     assert wing_of("hyperion.sources.legacy.importer") == "sources"
 
@@ -120,11 +129,11 @@ def test_the_legacy_check_catches_a_catalog_module_importing_the_importer(tmp_pa
     package = tmp_path / "hyperion"
     (package / "sources" / "legacy").mkdir(parents=True)
     (package / "__init__.py").write_text("")
-    (package / "sources" / "dataset.py").write_text("from hyperion.sources.legacy.layout import X\n")
+    (package / "sources" / "catalog.py").write_text("from hyperion.sources.legacy.layout import X\n")
     (package / "sources" / "adapters.py").write_text("from hyperion.sources.legacy.importer import Y\n")
-    (package / "sources" / "legacy" / "importer.py").write_text("from hyperion.sources.dataset import Z\n")
+    (package / "sources" / "legacy" / "importer.py").write_text("from hyperion.sources.catalog import Z\n")
     assert legacy_violations(package) == [
-        "hyperion.sources.dataset imports hyperion.sources.legacy.layout (the legacy importer)",
+        "hyperion.sources.catalog imports hyperion.sources.legacy.layout (the legacy importer)",
     ]
 
 

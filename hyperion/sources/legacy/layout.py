@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hyperion.sources.dataset import CATALOG_FILE_NAME, DEFAULT_DATA_DIR, DatasetError, load_catalog
+from hyperion.sources.catalog import CATALOG_FILE_NAME, DEFAULT_DATA_DIR, DatasetError, load_catalog
 from hyperion.sources.legacy.normalize import slugify, title_tokens
 from hyperion.sources.legacy.records import (
     LAYOUT_AWARD_LIST,

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hyperion.sources.dataset import STUDIO_NAMES
+from hyperion.sources.catalog import STUDIO_NAMES
 from hyperion.sources.legacy.normalize import slugify
 
 # Layout names, as reported per file. See docs/legacy-import.md for how each is detected.
