@@ -45,11 +45,8 @@ from pathlib import Path
 import psutil
 from hdfs import InsecureClient
 
-from hyperion.boxoffice import theatrical_films
 from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
-from hyperion.dataset import DEFAULT_DATA_DIR, load_catalog
 from hyperion.ingest.producer import BATCH_SIZE_BYTES, LINGER_MILLISECONDS, encode_message, new_run_id
-from hyperion.ingest.sources import iter_generated_boxoffice
 from hyperion.ingest.topics import (
     admin_client,
     create_topics,
@@ -58,6 +55,9 @@ from hyperion.ingest.topics import (
     specs_for_settings,
 )
 from hyperion.runtime.java import find_java
+from hyperion.sources.adapters import iter_generated_boxoffice
+from hyperion.sources.boxoffice import theatrical_films
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
 
 logger = logging.getLogger("bench_ingest")
 

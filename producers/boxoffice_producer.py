@@ -1,6 +1,6 @@
 """Produce box office (one message per film-day holding its state rows, key film_id) to raw-boxoffice.
 
-Inputs: the seeded generator (hyperion.boxoffice) anchored on data/complete_movie_list.json, or a JSON
+Inputs: the seeded generator (hyperion.sources.boxoffice) anchored on data/complete_movie_list.json, or a JSON
 Lines file of raw rows (--input, as written by scripts/generate_boxoffice.py).
 Records failing validation go to raw-deadletter with their reason and source location; the run goes on.
 Outputs: Kafka messages (idempotent producer, acks=all); a progress bar on stderr; the summary line

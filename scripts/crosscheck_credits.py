@@ -16,8 +16,8 @@ import logging
 import sys
 from pathlib import Path
 
-from hyperion.crosscheck import crosscheck, decision_template, render_decisions, render_report
-from hyperion.dataset import DEFAULT_DATA_DIR
+from hyperion.sources.catalog import DEFAULT_DATA_DIR
+from hyperion.sources.crosscheck import crosscheck, decision_template, render_decisions, render_report
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,10 +2,9 @@
 
 Modules:
 
-* :mod:`hyperion.ingest.envelope` builds and validates message envelopes and dead-letter values;
-* :mod:`hyperion.ingest.sources` turns the bundled dataset, a legacy directory or the box-office generator
-  into keyed records (or rejects with a reason and a source location);
-* :mod:`hyperion.ingest.producer` sends them with an idempotent ``acks=all`` producer and reconciles counts;
+* :mod:`hyperion.ingest.envelope` builds message envelopes and dead-letter values;
+* :mod:`hyperion.ingest.producer` sends the keyed records of the source adapters (the sources wing,
+  :mod:`hyperion.sources.adapters`) with an idempotent ``acks=all`` producer and reconciles counts;
 * :mod:`hyperion.ingest.topics` creates and deletes topics from ``conf/kafka/topics.json``;
 * :mod:`hyperion.ingest.landing` names landed files and writes them atomically to HDFS;
 * :mod:`hyperion.ingest.consumer` batches per partition, lands, then commits offsets;

@@ -24,7 +24,7 @@ from hyperion.ingest.envelope import (
     deadletter_value,
     encode_json,
 )
-from hyperion.ingest.sources import REASON_OVERSIZED, SourceItem, SourceRecord, SourceReject, SourceSetAside
+from hyperion.sources.adapters import REASON_OVERSIZED, SourceItem, SourceRecord, SourceReject, SourceSetAside
 
 logger = logging.getLogger(__name__)
 

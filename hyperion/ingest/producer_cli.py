@@ -13,10 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from hyperion.boxoffice import theatrical_films
 from hyperion.config import Settings, get_settings
-from hyperion.dataset import CATALOG_FILE_NAME, load_catalog
-from hyperion.ingest.envelope import load_record_validators
 from hyperion.ingest.producer import (
     COMPRESSION_TYPES,
     DEFAULT_COMPRESSION,
@@ -27,7 +24,7 @@ from hyperion.ingest.producer import (
     run_producer,
 )
 from hyperion.ingest.runs import KIND_PRODUCE, RunManifest, write_manifest_logged
-from hyperion.ingest.sources import (
+from hyperion.sources.adapters import (
     SourceItem,
     iter_boxoffice_file,
     iter_bundled_characters,
@@ -36,6 +33,9 @@ from hyperion.ingest.sources import (
     iter_legacy_characters,
     iter_legacy_films,
 )
+from hyperion.sources.boxoffice import theatrical_films
+from hyperion.sources.catalog import CATALOG_FILE_NAME, load_catalog
+from hyperion.sources.record_rules import load_record_validators
 
 logger = logging.getLogger(__name__)
 

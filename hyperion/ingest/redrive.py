@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hyperion.ingest.envelope import (
+from hyperion.sources.adapters import SourceItem, SourceRecord, SourceReject
+from hyperion.sources.record_rules import (
     SLUG_PATTERN,
     RecordValidators,
     boxoffice_row_problems,
     record_problems,
 )
-from hyperion.ingest.sources import SourceItem, SourceRecord, SourceReject
 
 # A fixed namespace, so that the same content always gives the same re-drive id, on any machine.
 REDRIVE_NAMESPACE = uuid.UUID("5f1d0e36-6f1b-4c53-9a3e-2d3b8f0a7c11")
@@ -325,10 +325,10 @@ def send_fixed(
     from hdfs import InsecureClient
     from kafka import KafkaProducer
 
-    from hyperion.ingest.envelope import load_record_validators
     from hyperion.ingest.producer import producer_options, run_producer
     from hyperion.ingest.runs import KIND_REDRIVE, RunManifest, read_manifests, write_manifest_logged
     from hyperion.ingest.topic_scan import iter_topic
+    from hyperion.sources.record_rules import load_record_validators
 
     roles = {getattr(settings, f"topic_{role}"): role for role in ("films", "characters", "boxoffice")}
     unknown = sorted({line["topic"] for line in lines} - set(roles))

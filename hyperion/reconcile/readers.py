@@ -25,7 +25,6 @@ from hyperion.ingest.envelope import MAXIMUM_MESSAGE_BYTES
 from hyperion.ingest.landing import parse_landed_file_name
 from hyperion.ingest.producer import encode_message
 from hyperion.ingest.runs import RunManifest
-from hyperion.ingest.sources import SourceItem, SourceRecord, SourceReject, SourceSetAside
 from hyperion.ingest.topic_scan import iter_topic, topic_offsets
 from hyperion.reconcile.hops import (
     LandedRecord,
@@ -37,6 +36,7 @@ from hyperion.reconcile.hops import (
     message_count,
     payload_records,
 )
+from hyperion.sources.adapters import SourceItem, SourceRecord, SourceReject, SourceSetAside
 
 SUCCESS_MARKER = "_SUCCESS"
 

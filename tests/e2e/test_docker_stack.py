@@ -37,8 +37,8 @@ import trino
 from hdfs import InsecureClient
 
 from hyperion.config import PORTS, REPOSITORY_ROOT, Settings
-from hyperion.dataset import load_catalog
 from hyperion.runtime import docker
+from hyperion.sources.catalog import load_catalog
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 

@@ -27,7 +27,7 @@ from hyperion.ingest.topics import (
     load_topic_specs,
     specs_for_settings,
 )
-from hyperion.legacy import import_legacy_directory
+from hyperion.sources.legacy.importer import import_legacy_directory
 
 pytestmark = pytest.mark.integration
 

@@ -25,9 +25,7 @@ from pathlib import Path
 import pytest
 from hdfs import InsecureClient
 
-from hyperion.boxoffice import iter_boxoffice_rows, theatrical_films
 from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
-from hyperion.dataset import DEFAULT_DATA_DIR, load_catalog
 from hyperion.ingest.landing import topic_directories
 from hyperion.ingest.reconcile import (
     boxoffice_keys,
@@ -43,7 +41,9 @@ from hyperion.ingest.topics import (
     load_topic_specs,
     specs_for_settings,
 )
-from hyperion.legacy import LegacyAppearance, LegacyFilm, iter_legacy_records
+from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.legacy.importer import LegacyAppearance, LegacyFilm, iter_legacy_records
 
 pytestmark = pytest.mark.integration
 

@@ -24,9 +24,7 @@ import psutil
 import pytest
 from hdfs import InsecureClient
 
-from hyperion.boxoffice import iter_boxoffice_rows, theatrical_films
 from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
-from hyperion.dataset import DEFAULT_DATA_DIR, load_catalog
 from hyperion.ingest.landing import topic_directories
 from hyperion.ingest.reconcile import (
     boxoffice_keys,
@@ -37,6 +35,8 @@ from hyperion.ingest.reconcile import (
 from hyperion.ingest.topics import TopicSpec, admin_client, create_topics, delete_topics
 from hyperion.runtime import supervisor
 from hyperion.runtime.services import RuntimeLayout
+from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
 
 pytestmark = pytest.mark.integration
 

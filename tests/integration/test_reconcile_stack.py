@@ -23,7 +23,6 @@ import pytest
 from hdfs import InsecureClient
 
 from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
-from hyperion.dataset import DEFAULT_DATA_DIR
 from hyperion.ingest.landing import parse_landed_file_name, topic_directories
 from hyperion.ingest.reconcile import boxoffice_keys, iter_landed_objects, landed_file_names
 from hyperion.ingest.topics import (
@@ -33,6 +32,7 @@ from hyperion.ingest.topics import (
     load_topic_specs,
     specs_for_settings,
 )
+from hyperion.sources.catalog import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.integration
 

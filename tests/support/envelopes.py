@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from hyperion.boxoffice import iter_boxoffice_rows, theatrical_films
-from hyperion.dataset import iter_character_files, load_catalog
 from hyperion.ingest.envelope import build_envelope
 from hyperion.ingest.landing import landed_file_name
+from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
+from hyperion.sources.catalog import iter_character_files, load_catalog
 
 CATALOG_FILE = "complete_movie_list.json"
 
@@ -86,7 +86,7 @@ def boxoffice_envelopes(
                 for row in day_rows
             ],
         }
-        yield envelope(payload, "generator:hyperion.boxoffice", f"{film_id}/{day}", run_id)
+        yield envelope(payload, "generator:hyperion.sources.boxoffice", f"{film_id}/{day}", run_id)
 
 
 def land_raw_folder(

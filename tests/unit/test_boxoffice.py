@@ -1,4 +1,4 @@
-"""Unit tests for the seeded box-office generator (hyperion/boxoffice.py, scripts/generate_boxoffice.py).
+"""Tests of the seeded box-office generator (hyperion/sources/boxoffice.py, scripts/generate_boxoffice.py).
 
 Every catalog here is built inline: the tests never read data/complete_movie_list.json.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hyperion.boxoffice import (
+from hyperion.sources.boxoffice import (
     MAXIMUM_DAILY_RETENTION,
     MAXIMUM_WEEKLY_DROP,
     MINIMUM_DAILY_RETENTION,
@@ -33,7 +33,7 @@ from hyperion.boxoffice import (
     us_holiday_lifts,
     write_jsonl,
 )
-from hyperion.us_states import US_STATE_CODES, US_STATES
+from hyperion.sources.us_states import US_STATE_CODES, US_STATES
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 ROW_KEYS = {"film_id", "date", "state", "theater_id", "gross_cents"}

@@ -1,7 +1,7 @@
-"""Unit tests for hyperion.crosscheck: matching, alias-aware comparison, decisions and the report.
+"""Unit tests for hyperion.sources.crosscheck: matching, alias-aware comparison, decisions and the report.
 
 The pure functions run on hand-built credits; the end-to-end test writes a tiny legacy-layout folder and
-a tiny bundled dataset to a temp dir and runs :func:`hyperion.crosscheck.crosscheck` on them.
+a tiny bundled dataset to a temp dir and runs :func:`hyperion.sources.crosscheck.crosscheck` on them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hyperion.crosscheck import (
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, DatasetError
+from hyperion.sources.crosscheck import (
     DECISIONS_FILE_NAME,
     Credit,
     Decision,
@@ -26,7 +27,6 @@ from hyperion.crosscheck import (
     render_decisions,
     render_report,
 )
-from hyperion.dataset import DEFAULT_DATA_DIR, DatasetError
 
 ALIASES = {"jamesmacdonald": "Jimmy MacDonald"}
 

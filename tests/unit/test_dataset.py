@@ -1,4 +1,4 @@
-"""Unit tests for hyperion.dataset and scripts/validate_data.py on tiny datasets built in a temp dir.
+"""Tests of hyperion.sources.catalog, .gross and .validation and scripts/validate_data.py on tiny datasets.
 
 The tiny datasets use the real JSON Schemas from the repository's data/ folder, so the tests check the
 schemas as well as the Python rules.
@@ -15,21 +15,21 @@ from typing import Any
 
 import pytest
 
-from hyperion.dataset import (
+from hyperion.sources.catalog import (
     ALIASES_SCHEMA_FILE_NAME,
     CHARACTER_SCHEMA_FILE_NAME,
     DEFAULT_DATA_DIR,
     FILM_SCHEMA_FILE_NAME,
-    MINIMUM_CORE_FILM_CHARACTERS,
-    WORLDWIDE_GROSS_FLOOR,
     Problem,
-    build_uncovered_document,
-    gross_coverage,
-    gross_coverage_problems,
     iter_character_files,
     json_path,
     load_catalog,
     name_key,
+)
+from hyperion.sources.gross import WORLDWIDE_GROSS_FLOOR, gross_coverage, gross_coverage_problems
+from hyperion.sources.validation import (
+    MINIMUM_CORE_FILM_CHARACTERS,
+    build_uncovered_document,
     validate_dataset,
     write_uncovered_file,
 )
@@ -668,7 +668,7 @@ def test_gross_floor_applies_with_coverage_and_targets_with_gross_targets(
 ) -> None:
     # The floors are a ratchet that follows the bundled data; pin the worldwide one below the fixture's
     # share (10 of 11) so that the floor and the target give different answers.
-    monkeypatch.setattr("hyperion.dataset.WORLDWIDE_GROSS_FLOOR", 0.85)
+    monkeypatch.setattr("hyperion.sources.gross.WORLDWIDE_GROSS_FLOOR", 0.85)
     dataset = valid_dataset()
     dataset["characters"]["alpha"]["characters"] = [
         character(f"person-{number}", f"Person {number}") for number in range(MINIMUM_CORE_FILM_CHARACTERS)

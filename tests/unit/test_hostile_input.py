@@ -28,10 +28,8 @@ from hostile.corpus import (
 )
 
 from hyperion.config import Settings
-from hyperion.dataset import DEFAULT_DATA_DIR, DatasetError, read_json
-from hyperion.ingest.envelope import load_record_validators
 from hyperion.ingest.producer import run_producer
-from hyperion.ingest.sources import (
+from hyperion.sources.adapters import (
     SourceRecord,
     SourceReject,
     iter_boxoffice_file,
@@ -39,14 +37,16 @@ from hyperion.ingest.sources import (
     iter_legacy_characters,
     iter_legacy_films,
 )
-from hyperion.legacy import (
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, DatasetError, read_json
+from hyperion.sources.files import SourceLimits, parse_json_bytes
+from hyperion.sources.legacy.importer import (
     LegacyAppearance,
     RejectedRecord,
     SetAsideRecord,
     import_legacy_directory,
     iter_legacy_records,
 )
-from hyperion.source_files import SourceLimits, parse_json_bytes
+from hyperion.sources.record_rules import load_record_validators
 
 LIMITS = SourceLimits()
 
@@ -294,8 +294,8 @@ def test_caps_come_from_the_environment_and_stay_within_64_bits():
 MEMORY_PROBE = """
 import json, sys
 from pathlib import Path
-from hyperion.legacy import import_legacy_directory
-from hyperion.source_files import SourceLimits
+from hyperion.sources.legacy.importer import import_legacy_directory
+from hyperion.sources.files import SourceLimits
 
 def peak_kib():
     # VmHWM belongs to this process image alone (ru_maxrss would include the forking pytest's peak).

@@ -7,7 +7,7 @@ import json
 from hyperion.config import Settings
 from hyperion.ingest.envelope import MAXIMUM_MESSAGE_BYTES
 from hyperion.ingest.producer import RetryCounter, producer_options, run_producer
-from hyperion.ingest.sources import SourceRecord, SourceReject, SourceSetAside
+from hyperion.sources.adapters import SourceRecord, SourceReject, SourceSetAside
 
 
 class FakeFuture:

@@ -10,16 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hyperion.boxoffice import iter_boxoffice_rows, theatrical_films
-from hyperion.dataset import DEFAULT_DATA_DIR, load_catalog
-from hyperion.ingest.envelope import (
-    MAXIMUM_RAW_CHARACTERS,
-    boxoffice_row_problems,
-    build_envelope,
-    deadletter_value,
-    load_record_validators,
-)
-from hyperion.ingest.sources import (
+from hyperion.ingest.envelope import MAXIMUM_RAW_CHARACTERS, build_envelope, deadletter_value
+from hyperion.sources.adapters import (
     SourceRecord,
     SourceReject,
     SourceSetAside,
@@ -30,7 +22,10 @@ from hyperion.ingest.sources import (
     iter_legacy_characters,
     iter_legacy_films,
 )
-from hyperion.legacy import LegacyAppearance, LegacyFilm, iter_legacy_records
+from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.legacy.importer import LegacyAppearance, LegacyFilm, iter_legacy_records
+from hyperion.sources.record_rules import boxoffice_row_problems, load_record_validators
 
 LEGACY_DIR = Path(
     os.environ.get(

@@ -1,4 +1,4 @@
-"""Tests of the legacy-layout importer (hyperion.legacy).
+"""Tests of the legacy-layout importer (hyperion.sources.legacy.importer).
 
 The shared legacy directory is read in place (never copied into the repository); the expected facts
 below were checked by reading those files by hand. Small synthetic directories in tmp_path cover
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hyperion.legacy import (
+from hyperion.sources.legacy.importer import (
     FileRead,
     LegacyAppearance,
     LegacyImportError,
@@ -26,6 +26,7 @@ from hyperion.legacy import (
     detect_layout,
     import_legacy_directory,
     iter_legacy_records,
+    write_import_outputs,
 )
 
 LEGACY_DIR = Path(
@@ -423,20 +424,15 @@ def test_rejected_record_is_typed(tmp_path: Path) -> None:
     assert [type(record) for record in records] == [FileRead, RejectedRecord]
 
 
-def test_script_prints_report_and_writes_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import importlib.util
-
-    script = Path(__file__).resolve().parents[2] / "scripts" / "import_legacy.py"
-    spec = importlib.util.spec_from_file_location("import_legacy_script", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_import_writes_jsonl_and_the_report(tmp_path: Path) -> None:
+    """What scripts/import_legacy.py prints and writes: the report as JSON and four JSON Lines files."""
     source = tmp_path / "source"
     _write(source, "f.json", {"film": "Sky Fish", "characters": [{"name": "Finley", "voice_actor": "A & B"}]})
     _write(source, "bad.json", "{")
     output = tmp_path / "out"
-    assert module.main(["--path", str(source), "--output-dir", str(output), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+    result = import_legacy_directory(source)
+    written = write_import_outputs(result, output)
+    report = json.loads(result.report.to_json())
     assert (report["records_read"], report["records_accepted"], report["records_rejected"]) == (2, 1, 1)
     (appearance,) = [json.loads(line) for line in (output / "appearances.jsonl").read_text().splitlines()]
     assert (appearance["film_id"], appearance["voice_actors"]) == ("sky-fish", ["A", "B"])
@@ -444,6 +440,12 @@ def test_script_prints_report_and_writes_jsonl(tmp_path: Path, capsys: pytest.Ca
     assert rejected["source_file"] == "bad.json"
     assert (output / "films.jsonl").read_text().count("\n") == 1
     assert (output / "set_aside.jsonl").read_text() == ""
+    assert {path.name: lines for path, lines in written.items()} == {
+        "films.jsonl": 1,
+        "appearances.jsonl": 1,
+        "set_aside.jsonl": 0,
+        "rejected.jsonl": 1,
+    }
 
 
 # --- attribution rules of issue 13, on inline fixtures --------------------------------------------

@@ -1,10 +1,10 @@
-"""Table-driven tests of hyperion.normalize: slugs, voice credits, roles, genders and species."""
+"""Table-driven tests of hyperion.sources.legacy.normalize: slugs, voice credits, roles, genders, species."""
 
 from __future__ import annotations
 
 import pytest
 
-from hyperion.normalize import (
+from hyperion.sources.legacy.normalize import (
     character_id_from_name,
     is_placeholder,
     normalize_gender,

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from hyperion.dataset import DEFAULT_DATA_DIR, load_catalog
-from hyperion.ingest.envelope import MAXIMUM_MESSAGE_BYTES, encode_json, load_record_validators
+from hyperion.ingest.envelope import MAXIMUM_MESSAGE_BYTES, encode_json
 from hyperion.ingest.redrive import (
     Selection,
     editable_line,
@@ -19,7 +18,6 @@ from hyperion.ingest.redrive import (
     without_already_sent,
 )
 from hyperion.ingest.runs import KIND_PRODUCE, KIND_REDRIVE, RunManifest, latest_manifest, runs_directory
-from hyperion.ingest.sources import SourceRecord, SourceReject, SourceSetAside
 from hyperion.reconcile.hops import (
     STAGE_EXPORT,
     STAGE_LANDING,
@@ -37,6 +35,9 @@ from hyperion.reconcile.hops import (
     transform_hop,
 )
 from hyperion.reconcile.readers import DeadLetter, Entry, current_folder, deadletters_of_run, tally_items
+from hyperion.sources.adapters import SourceRecord, SourceReject, SourceSetAside
+from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
+from hyperion.sources.record_rules import load_record_validators
 
 
 def test_a_hop_balances_when_in_equals_out_plus_rejected_plus_set_aside():

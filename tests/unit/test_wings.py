@@ -2,8 +2,9 @@
 
 Base modules (config, logs, pipeline) import no wing. The wings, in order sources, ingest, transform,
 runtime, cloud, import only the base and wings before them, and transform (pure Spark, shipped to EMR as
-a zip) imports neither ingest nor runtime. Modules still at the package root from before the wings are
-classified by name.
+a zip) imports neither ingest nor runtime. Modules at the package root are classified by name. Inside the
+sources wing, the bundled-catalog side (catalog, record rules, generator, file reader) does not import the
+legacy importer: the importer builds on the catalog, not the other way round.
 """
 
 from __future__ import annotations
@@ -11,26 +12,19 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import hyperion
 
 PACKAGE = Path(hyperion.__file__).parent
 BASE = "base"
 WINGS = ("sources", "ingest", "transform", "runtime", "cloud")
-# Root modules from before the wings (the source side, and the cloud deploy logic).
+# Modules at the package root: the base, and reconcile, which sits beside runtime.
 ROOT_MODULES = {
     "config": BASE,
     "logs": BASE,
     "pipeline": BASE,
     "__init__": BASE,
-    "boxoffice": "sources",
-    "dataset": "sources",
-    "legacy": "sources",
-    "legacy_layout": "sources",
-    "legacy_records": "sources",
-    "normalize": "sources",
-    "us_states": "sources",
-    "source_files": "sources",
-    "crosscheck": "sources",
     # Reads every hop (sources, Kafka, HDFS, the processed tables, exports): it sits beside runtime.
     "reconcile": "runtime",
 }
@@ -84,8 +78,69 @@ def violations(package: Path = PACKAGE) -> list[str]:
     return found
 
 
+# Modules of the sources wing that may read the legacy importer: the adapters (a legacy folder is one of the
+# producers' sources) and the cross-check (it reads a legacy folder to compare credits).
+LEGACY_READERS = {"hyperion.sources.adapters", "hyperion.sources.crosscheck"}
+
+
+def legacy_violations(package: Path = PACKAGE) -> list[str]:
+    """Modules of the sources wing outside ``sources.legacy`` that import it without being a legacy reader."""
+    found = []
+    sources = package / "sources"
+    for path in sorted(sources.rglob("*.py")):
+        relative = path.relative_to(package.parent).with_suffix("")
+        module = ".".join(relative.parts)
+        if module.startswith("hyperion.sources.legacy") or module in LEGACY_READERS:
+            continue
+        for imported_module in sorted(imports_of(path)):
+            if imported_module.startswith("hyperion.sources.legacy"):
+                found.append(f"{module} imports {imported_module} (the legacy importer)")
+    return found
+
+
 def test_no_wing_imports_upward():
     assert violations() == []
+
+
+def test_source_modules_sit_in_the_sources_wing():
+    """The source code lives in hyperion/sources/ (issue 13): no source module is left at the package root."""
+    root_modules = {path.stem for path in PACKAGE.glob("*.py")}
+    assert root_modules <= set(ROOT_MODULES), sorted(root_modules - set(ROOT_MODULES))
+    assert not (PACKAGE / "ingest" / "sources.py").exists()
+    for module in (
+        "catalog",
+        "gross",
+        "validation",
+        "boxoffice",
+        "record_rules",
+        "files",
+        "adapters",
+        "crosscheck",
+    ):
+        assert wing_of(f"hyperion.sources.{module}") == "sources"
+    assert wing_of("hyperion.sources.legacy.importer") == "sources"
+
+
+def test_the_bundled_catalog_does_not_import_the_legacy_importer():
+    assert legacy_violations() == []
+
+
+def test_the_legacy_check_catches_a_catalog_module_importing_the_importer(tmp_path):
+    package = tmp_path / "hyperion"
+    (package / "sources" / "legacy").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sources" / "catalog.py").write_text("from hyperion.sources.legacy.layout import X\n")
+    (package / "sources" / "adapters.py").write_text("from hyperion.sources.legacy.importer import Y\n")
+    (package / "sources" / "legacy" / "importer.py").write_text("from hyperion.sources.catalog import Z\n")
+    assert legacy_violations(package) == [
+        "hyperion.sources.catalog imports hyperion.sources.legacy.layout (the legacy importer)",
+    ]
+
+
+def test_a_root_module_outside_every_wing_is_reported():
+    """A new module dropped at the package root (as dataset.py once was) must be given a wing."""
+    with pytest.raises(AssertionError, match="belongs to no wing"):
+        wing_of("hyperion.legacy_layout")
 
 
 def test_the_check_catches_an_upward_import(tmp_path):

@@ -6,9 +6,10 @@ iteration goes on. ``record_count`` is what the item weighs in the run's reconci
 failed + rejected + set aside``): one per film or character, one per box-office row.
 
 * bundled (``data/``): the catalog and the character files, checked against the bundled JSON Schemas;
-* legacy (a legacy-layout directory): :func:`hyperion.legacy.iter_legacy_records`, unchanged;
-* box office: the seeded generator (:mod:`hyperion.boxoffice`), or a JSON Lines file of raw rows, grouped
-  into one message per film-day.
+* legacy (a legacy-layout directory): :func:`hyperion.sources.legacy.importer.iter_legacy_records`,
+  unchanged;
+* box office: the seeded generator (:mod:`hyperion.sources.boxoffice`), or a JSON Lines file of raw rows,
+  grouped into one message per film-day.
 """
 
 from __future__ import annotations
@@ -22,22 +23,9 @@ from typing import Any
 
 from faker import Faker
 
-from hyperion.boxoffice import TheatricalFilm, iter_film_state_days
-from hyperion.dataset import (
-    CATALOG_FILE_NAME,
-    character_file_paths,
-    display_path,
-    json_path,
-)
-from hyperion.ingest.envelope import (
-    SLUG_PATTERN,
-    STATE_CODES,
-    RecordValidators,
-    boxoffice_row_problems,
-    record_problems,
-)
-from hyperion.legacy import LegacyAppearance, LegacyFilm, RejectedRecord, SetAsideRecord, iter_legacy_records
-from hyperion.source_files import (
+from hyperion.sources.boxoffice import TheatricalFilm, iter_film_state_days
+from hyperion.sources.catalog import CATALOG_FILE_NAME, character_file_paths, display_path, json_path
+from hyperion.sources.files import (
     ParsedDocument,
     SourceFileError,
     SourceLimits,
@@ -45,6 +33,20 @@ from hyperion.source_files import (
     parse_json_bytes,
     read_source_json,
     safe_text,
+)
+from hyperion.sources.legacy.importer import (
+    LegacyAppearance,
+    LegacyFilm,
+    RejectedRecord,
+    SetAsideRecord,
+    iter_legacy_records,
+)
+from hyperion.sources.record_rules import (
+    SLUG_PATTERN,
+    STATE_CODES,
+    RecordValidators,
+    boxoffice_row_problems,
+    record_problems,
 )
 
 # Rows of one film-day beyond this go into a further message with the same key, so that a message stays
@@ -107,7 +109,7 @@ def _raw_text(value: Any) -> str:
 
 
 def _read_document(data_directory: Path, path: Path, limits: SourceLimits) -> ParsedDocument | SourceReject:
-    """A bundled-layout file, read through hyperion.source_files (inside the folder, within the caps).
+    """A bundled-layout file, read through hyperion.sources.files (inside the folder, within the caps).
 
     A file that cannot be used is one reject whose raw text is the reason only: the file's own bytes are
     never copied into a dead-letter record (it may be huge, or a link to a file that is not ours).
@@ -300,12 +302,12 @@ def _film_day_json(film_id: str, date: str, rows: list[tuple[str, int, int]]) ->
 def iter_generated_boxoffice(
     films: Iterable[TheatricalFilm], seed: int | str, scale: int = 1, max_rows: int | None = None
 ) -> Iterator[SourceItem]:
-    """Film-day messages of the seeded generator: the rows of :func:`hyperion.boxoffice.iter_boxoffice_rows`.
+    """Film-day messages of the seeded generator: the rows of ``iter_boxoffice_rows`` (sources.boxoffice).
 
     The rows, their order and ``max_rows`` truncation are exactly those of the generator's row stream (the
     last message may hold part of a film-day), so a test can compare landed rows with the generator's.
     """
-    source_file = f"hyperion.boxoffice(seed={seed},scale={scale})"
+    source_file = f"hyperion.sources.boxoffice(seed={seed},scale={scale})"
     fake = Faker()
     row_index = 0
 
@@ -363,7 +365,7 @@ def iter_boxoffice_file(
     """Film-day messages from a JSON Lines file of raw rows (``scripts/generate_boxoffice.py`` output).
 
     Consecutive valid rows of the same film and date form one message; a line that is not JSON, breaks a
-    cap (line length, nesting, integers: hyperion.source_files) or breaks the row rules is a reject located
+    cap (line length, nesting, integers: hyperion.sources.files) or breaks the row rules is a reject located
     by its line number, and the rest of the file goes on. The file may be any size: it is read line by line.
     """
     limits = limits or default_limits()

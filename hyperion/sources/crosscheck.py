@@ -1,13 +1,14 @@
 """Cross-check of the bundled voice credits against another source folder in the legacy layout.
 
-The other folder is read with the legacy importer (:func:`hyperion.legacy.import_legacy_directory`), read
-only, and each of its character appearances is compared with the bundled character file of the same film:
+The other folder is read with the legacy importer
+(:func:`hyperion.sources.legacy.importer.import_legacy_directory`), read only, and each of its character
+appearances is compared with the bundled character file of the same film:
 
 1. A film is compared only when both sides hold it under the same ``film_id``; a character only when it is
    found in the bundled file by ``character_id`` or, failing that, by the same name.
 2. Names are compared as people, not as strings: each credit goes through the talent aliases
-   (``data/talent_aliases.json``), then through :func:`hyperion.dataset.name_key`, so "T. J. Miller" and
-   "T.J. Miller", or "Tone Lōc" and "Tone Loc", are one person.
+   (``data/talent_aliases.json``), then through :func:`hyperion.sources.catalog.name_key`, so
+   "T. J. Miller" and "T.J. Miller", or "Tone Lōc" and "Tone Loc", are one person.
 3. A disagreement is a character whose speaking-voice people differ; the other side's empty credit is no
    claim and is skipped.
 4. Each disagreement is explained by a decision in ``data/crosscheck_decisions.json`` (film, character,
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hyperion.dataset import (
+from hyperion.sources.catalog import (
     DEFAULT_DATA_DIR,
     DatasetError,
     iter_character_files,
@@ -36,7 +37,7 @@ from hyperion.dataset import (
     name_key,
     read_json,
 )
-from hyperion.legacy import import_legacy_directory
+from hyperion.sources.legacy.importer import import_legacy_directory
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """Record types, reasons and the reconciliation report of the legacy-layout importer.
 
-A *record* is one data entry of a legacy source file (see hyperion.legacy and docs/legacy-import.md).
+A *record* is one data entry of a legacy source file (see hyperion.sources.legacy.importer and
+docs/legacy-import.md).
 Every record read ends accepted (as one or more ``LegacyAppearance``), set aside (``SetAsideRecord``) or
 rejected (``RejectedRecord``); ``ReconciliationReport`` checks that identity.
 """
@@ -11,8 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hyperion.dataset import STUDIO_NAMES
-from hyperion.normalize import slugify
+from hyperion.sources.catalog import STUDIO_NAMES
+from hyperion.sources.legacy.normalize import slugify
 
 # Layout names, as reported per file. See docs/legacy-import.md for how each is detected.
 LAYOUT_CATEGORIZED = "categorized-collection"
@@ -57,7 +58,7 @@ ATTRIBUTION_SINGLE_FILM = "single-film-file"
 ATTRIBUTION_RECURRING = "recurring-cast"
 ATTRIBUTION_RELEASE_ENTRY = "release-entry-is-film"
 
-# Why appearances of one character_id were merged (see hyperion.legacy._merge_reason and
+# Why appearances of one character_id were merged (see hyperion.sources.legacy.importer._merge_reason and
 # docs/legacy-import.md): every merge is recorded with one of these, never done silently.
 MERGE_SAME_ENTRY = "same-entry-several-mentions"
 MERGE_SAME_NAME_IN_FILM = "same-name-in-one-film"

@@ -14,12 +14,12 @@ accepted, set aside or rejected, and ``ReconciliationReport`` checks that identi
 
 ``iter_legacy_records`` yields the raw, per-file stream (with source file and JSON path on every item) for
 the Kafka producer; ``import_legacy_directory`` consumes it, deduplicates across files and builds the
-report. Both are pure apart from reading files, which goes through hyperion.source_files: the folder is
+report. Both are pure apart from reading files, which goes through hyperion.sources.files: the folder is
 walked without following links out of it, each file is parsed within the ``HYPERION_SOURCE_*`` caps, and a
 value refused by a cap rejects the record holding it (or the file, when no record does).
 The layouts are described in docs/legacy-import.md.
-Record types and the report live in hyperion.legacy_records, layout detection and film matching in
-hyperion.legacy_layout; this module re-exports the public names.
+Record types and the report live in hyperion.sources.legacy.records, layout detection and film matching in
+hyperion.sources.legacy.layout; this module re-exports the public names.
 """
 
 from __future__ import annotations
@@ -30,12 +30,23 @@ import logging
 import re
 import traceback
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hyperion.legacy_layout import (
+from hyperion.sources.files import (
+    REASON_DUPLICATE_FILE,
+    ParsedDocument,
+    SourceEntry,
+    SourceFileError,
+    SourceLimits,
+    ValueProblem,
+    default_limits,
+    read_json_file,
+    walk_json_files,
+)
+from hyperion.sources.legacy.layout import (
     COMPUTER_ANIMATION_STUDIOS,
     RELEASE_TITLE_FIELDS,
     Companies,
@@ -60,7 +71,16 @@ from hyperion.legacy_layout import (
     release_list_key,
     studio_id_from_text,
 )
-from hyperion.legacy_records import (
+from hyperion.sources.legacy.normalize import (
+    VoiceCredits,
+    character_id_from_name,
+    normalize_gender,
+    normalize_role,
+    normalize_species,
+    parse_voice_credits,
+    slugify,
+)
+from hyperion.sources.legacy.records import (
     ATTRIBUTION_CATEGORY,
     ATTRIBUTION_CATEGORY_NAMES,
     ATTRIBUTION_DESCRIPTION,
@@ -111,26 +131,6 @@ from hyperion.legacy_records import (
     SetAsideRecord,
     SourceLocation,
 )
-from hyperion.normalize import (
-    VoiceCredits,
-    character_id_from_name,
-    normalize_gender,
-    normalize_role,
-    normalize_species,
-    parse_voice_credits,
-    slugify,
-)
-from hyperion.source_files import (
-    REASON_DUPLICATE_FILE,
-    ParsedDocument,
-    SourceEntry,
-    SourceFileError,
-    SourceLimits,
-    ValueProblem,
-    default_limits,
-    read_json_file,
-    walk_json_files,
-)
 
 __all__ = [
     "FileRead",
@@ -164,7 +164,7 @@ _FIRST_APPEARANCE_FIELDS = ("first_appearance", "debut", "first_film")
 
 @dataclass(frozen=True)
 class _Refused:
-    """Stands in a document for a record that holds a refused value (see hyperion.source_files)."""
+    """Stands in a document for a record that holds a refused value (see hyperion.sources.files)."""
 
     problem: ValueProblem
 
@@ -803,7 +803,7 @@ def iter_legacy_records(
 ) -> Iterator[LegacyRecord]:
     """Yield every record of a legacy directory, file by file, in sorted path order.
 
-    For each ``*.json`` entry (recursively, see hyperion.source_files.walk_json_files) a ``FileRead``
+    For each ``*.json`` entry (recursively, see hyperion.sources.files.walk_json_files) a ``FileRead``
     comes first, then the file's ``LegacyFilm``s, then one ``LegacyAppearance`` per character and film,
     ``SetAsideRecord`` or ``RejectedRecord`` per record. Refused entries (links out of the folder, loops,
     FIFOs, files over the caps) and files that cannot be read are one rejected record each; nothing is
@@ -1085,3 +1085,31 @@ def import_legacy_directory(
         films_set_aside=films_set_aside,
         merges=merges,
     )
+
+
+OUTPUT_FILE_NAMES = ("films.jsonl", "appearances.jsonl", "set_aside.jsonl", "rejected.jsonl")
+
+
+def write_import_outputs(result: LegacyImportResult, directory: Path) -> dict[Path, int]:
+    """Write the films, appearances, set-aside and rejected records as JSON Lines files in ``directory``.
+
+    Returns the number of lines written per file. The directory is created when missing; existing files
+    are replaced, so a re-run over the same folder gives the same files.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    groups: tuple[Iterable[Any], ...] = (
+        result.films,
+        result.appearances,
+        result.set_aside,
+        result.rejected,
+    )
+    written: dict[Path, int] = {}
+    for name, records in zip(OUTPUT_FILE_NAMES, groups, strict=True):
+        path = directory / name
+        with path.open("w", encoding="utf-8") as handle:
+            count = 0
+            for record in records:
+                handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+                count += 1
+        written[path] = count
+    return written

@@ -33,16 +33,20 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import json
 import logging
 import random
+import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from faker import Faker
 
-from hyperion.us_states import US_STATES
+from hyperion.sources.us_states import US_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -419,3 +423,35 @@ def write_jsonl(lines: Iterable[str], stream: TextIO, batch_size: int = 8192) ->
         stream.write("".join(batch))
         written += len(batch)
     return written
+
+
+def generate_boxoffice_file(
+    catalog: Path,
+    output: str,
+    seed: int | str,
+    scale: int = 1,
+    max_rows: int | None = None,
+    films: Sequence[str] | None = None,
+) -> tuple[GenerationStatistics, float]:
+    """Generate the rows of the theatrical films of the ``catalog`` file into ``output`` ("-" is stdout).
+
+    ``films`` keeps only those film_ids. Returns the statistics and the seconds spent writing. Raises
+    OSError, ValueError or KeyError when the catalog cannot be read or names an unknown film, before
+    anything is written.
+    """
+    theatrical = theatrical_films(json.loads(catalog.read_text(encoding="utf-8")), films)
+    statistics = GenerationStatistics()
+    lines: Iterable[str] = iter_boxoffice_lines(theatrical, seed, scale, statistics)
+    if max_rows is not None:
+        lines = itertools.islice(lines, max_rows)
+    started = time.perf_counter()
+    if output == "-":
+        write_jsonl(lines, sys.stdout)
+        sys.stdout.flush()
+    else:
+        output_path = Path(output)
+        output_path.parent.mkdir(parents=True, exist_ok=True)
+        # A 1 MiB buffer: the rows are small and many; line buffering would cost a write call per row.
+        with output_path.open("w", encoding="utf-8", buffering=1 << 20) as stream:
+            write_jsonl(lines, stream)
+    return statistics, time.perf_counter() - started

@@ -2,7 +2,7 @@
 
 Pure functions over parsed JSON: which layout a document has (by structure only), which non-film medium
 a file or category covers, which listed film a category *is*, and which films a piece of text, a group
-key or a voice-credit tag names. Used by hyperion.legacy; the rules are documented in
+key or a voice-credit tag names. Used by hyperion.sources.legacy.importer; the rules are documented in
 docs/legacy-import.md.
 """
 
@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hyperion.dataset import CATALOG_FILE_NAME, DEFAULT_DATA_DIR, DatasetError, load_catalog
-from hyperion.legacy_records import (
+from hyperion.sources.catalog import CATALOG_FILE_NAME, DEFAULT_DATA_DIR, DatasetError, load_catalog
+from hyperion.sources.legacy.normalize import slugify, title_tokens
+from hyperion.sources.legacy.records import (
     LAYOUT_AWARD_LIST,
     LAYOUT_CATEGORIZED,
     LAYOUT_GROUPED,
@@ -37,7 +38,6 @@ from hyperion.legacy_records import (
     REASON_UNKNOWN_LAYOUT,
     LegacyImportError,
 )
-from hyperion.normalize import slugify, title_tokens
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,8 @@ Every source directory a user points the importer or a producer at is hostile un
    that is not strict JSON stop the parser: the file is rejected with yajl's reason.
 
 The functions are pure apart from reading files; callers turn :class:`SourceFileError` and the problems
-into their own rejected records (hyperion.legacy, hyperion.ingest.sources, hyperion.dataset).
+into their own rejected records (hyperion.sources.legacy.importer, hyperion.sources.adapters,
+hyperion.sources.catalog).
 """
 
 from __future__ import annotations

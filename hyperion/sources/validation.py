@@ -1,54 +1,54 @@
-"""Loading and validating the bundled canonical dataset in ``data/``.
+"""Validation of the bundled dataset in ``data/``: schemas, cross-file rules and coverage.
 
-The dataset is the film catalog (``complete_movie_list.json``), one character file per covered film
-(``characters/<film_id>.json``), the list of catalog films that have no character file yet
-(``uncovered_films.json``) and the two JSON Schemas that describe the catalog and the character files.
-
-The loaders (:func:`load_catalog`, :func:`iter_character_files`) are what the producers and Spark jobs
-import. The validators return every :class:`Problem` they find instead of stopping at the first one, so
-that one run of ``scripts/validate_data.py`` shows everything that needs fixing.
+The validators return every :class:`~hyperion.sources.catalog.Problem` they find instead of stopping at
+the first one, so that one run of ``scripts/validate_data.py`` shows everything that needs fixing.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
+from jsonschema.exceptions import SchemaError
+
+from hyperion.sources.catalog import (
+    ALIASES_FILE_NAME,
+    ALIASES_SCHEMA_FILE_NAME,
+    CATALOG_FILE_NAME,
+    CHARACTER_SCHEMA_FILE_NAME,
+    CHARACTERS_DIRECTORY_NAME,
+    FILM_SCHEMA_FILE_NAME,
+    STUDIO_NAMES,
+    UNCOVERED_FILE_NAME,
+    CharacterFile,
+    DatasetError,
+    Problem,
+    alias_map,
+    character_file_paths,
+    display_path,
+    json_path,
+    load_catalog,
+    load_schema,
+    name_key,
+    read_json,
+    schema_problems,
+    schema_validator,
+)
+from hyperion.sources.gross import (
+    GrossCoverage,
+    gross_coverage,
+    gross_coverage_problems,
+    validate_bundled_films,
+)
 
 logger = logging.getLogger(__name__)
-
-CATALOG_FILE_NAME = "complete_movie_list.json"
-CHARACTER_SCHEMA_FILE_NAME = "CHARACTER_SCHEMA.json"
-FILM_SCHEMA_FILE_NAME = "FILM_SCHEMA.json"
-UNCOVERED_FILE_NAME = "uncovered_films.json"
-ALIASES_FILE_NAME = "talent_aliases.json"
-ALIASES_SCHEMA_FILE_NAME = "TALENT_ALIASES_SCHEMA.json"
-CHARACTERS_DIRECTORY_NAME = "characters"
-
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-
-STUDIO_NAMES: Mapping[str, str] = {
-    "wdas": "Walt Disney Animation Studios",
-    "pixar": "Pixar Animation Studios",
-    "blue-sky": "Blue Sky Studios",
-    "disneytoon": "DisneyToon Studios",
-    "20th-century-animation": "20th Century Animation",
-    "disney-plus": "Disney+",
-    "marvel-animation": "Marvel Animation",
-    "disney-hybrid": "Walt Disney Pictures",
-    "disney-released": "Disney releases from other studios",
-}
 
 # Studios whose theatrical features must carry a full principal cast under --coverage: every studio
 # but disney-hybrid, whose live-action features have few animated characters (the other studios have no
@@ -58,55 +58,6 @@ CORE_STUDIO_IDS: frozenset[str] = frozenset(
 )
 MINIMUM_CORE_FILM_CHARACTERS = 8
 MINIMUM_TOTAL_APPEARANCES = 2000
-
-# Gross coverage (issue 13): shares of the theatrical films for which a figure can exist, that is, whose
-# null is not recorded as "no-figure-published". Worldwide totals before 1980 are rarely reliable, so the
-# worldwide share counts films released from WORLDWIDE_GROSS_FROM_YEAR on. --coverage enforces the floors,
-# which hold what has been sourced so far (a ratchet: raise them as figures are found, never lower them);
-# --gross-targets enforces the targets themselves.
-DOMESTIC_GROSS_TARGET = 0.98
-WORLDWIDE_GROSS_TARGET = 0.95
-# Floors sit just below what is sourced (domestic 129 of 133 = 97.0%); the worldwide target is met, so its
-# floor is the target itself.
-DOMESTIC_GROSS_FLOOR = 0.96
-WORLDWIDE_GROSS_FLOOR = WORLDWIDE_GROSS_TARGET
-WORLDWIDE_GROSS_FROM_YEAR = 1980
-NO_FIGURE_PUBLISHED = "no-figure-published"
-# Figures compiled before each one recorded its page; they name both publications and no page.
-CARRIED_OVER_PUBLICATION = "Box Office Mojo or The Numbers"
-
-
-class DatasetError(Exception):
-    """A dataset file is missing, is not valid JSON or does not have the expected top-level shape."""
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the dataset, located by file and JSON path.
-
-    ``file`` is a display path (for example ``data/characters/toy-story.json``) and ``json_path`` a
-    JSONPath into that file (for example ``$.characters[3].gender``).
-    """
-
-    file: str
-    json_path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.json_path}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class CharacterFile:
-    """A parsed character file and where it came from."""
-
-    path: Path
-    document: dict[str, Any]
-
-    @property
-    def film_id(self) -> str:
-        """The film id the file name promises (``toy-story`` for ``toy-story.json``)."""
-        return self.path.stem
 
 
 @dataclass
@@ -138,155 +89,6 @@ class DatasetSummary:
             f"{self.gross_coverage.one_line() if self.gross_coverage else ''} "
             f"seconds={self.seconds:.2f}"
         )
-
-
-@dataclass(frozen=True)
-class GrossCoverage:
-    """How many theatrical films carry a domestic (and, from 1980, a worldwide) gross.
-
-    ``*_films`` count every film in scope, ``*_with_figure`` those with a figure and ``*_no_figure`` those
-    whose null is recorded as no figure ever published; the target share is
-    ``with_figure / (films - no_figure)``.
-    """
-
-    domestic_films: int
-    domestic_with_figure: int
-    domestic_no_figure: int
-    worldwide_films: int
-    worldwide_with_figure: int
-    worldwide_no_figure: int
-    figures_with_page: int
-    figures: int
-
-    @staticmethod
-    def share(with_figure: int, films: int, no_figure: int) -> float:
-        """``with_figure`` over the films for which a figure exists (1.0 when there are none)."""
-        eligible = films - no_figure
-        return with_figure / eligible if eligible else 1.0
-
-    @property
-    def domestic_share(self) -> float:
-        return self.share(self.domestic_with_figure, self.domestic_films, self.domestic_no_figure)
-
-    @property
-    def worldwide_share(self) -> float:
-        return self.share(self.worldwide_with_figure, self.worldwide_films, self.worldwide_no_figure)
-
-    def one_line(self) -> str:
-        return (
-            f"domestic_gross={self.domestic_with_figure}/{self.domestic_films}"
-            f"(no_figure_published={self.domestic_no_figure},share={self.domestic_share:.3f}) "
-            f"worldwide_gross_from_{WORLDWIDE_GROSS_FROM_YEAR}={self.worldwide_with_figure}/"
-            f"{self.worldwide_films}(no_figure_published={self.worldwide_no_figure},"
-            f"share={self.worldwide_share:.3f}) gross_figures_with_stored_page="
-            f"{self.figures_with_page}/{self.figures}"
-        )
-
-
-def json_path(parts: Iterable[str | int]) -> str:
-    """Build a JSONPath such as ``$.films[3].gross_note`` from dictionary keys and list indexes."""
-    rendered = "$"
-    for part in parts:
-        if isinstance(part, int):
-            rendered += f"[{part}]"
-        elif part.replace("_", "").isalnum():
-            rendered += f".{part}"
-        else:
-            rendered += f"[{json.dumps(part)}]"
-    return rendered
-
-
-def display_path(path: Path, data_dir: Path) -> str:
-    """Show ``path`` relative to the data directory's parent, so that it reads ``data/...``."""
-    try:
-        return str(path.relative_to(data_dir.parent))
-    except ValueError:
-        return str(path)
-
-
-def read_json(path: Path) -> Any:
-    """Read one UTF-8 JSON file, raising :class:`DatasetError` with the file name on any failure.
-
-    Read through hyperion.source_files: strict JSON, no recursion, within the ``HYPERION_SOURCE_*`` caps;
-    a value beyond a cap or a duplicate key fails the whole file here (the producers' own readers reject
-    only the record that holds it).
-    """
-    from hyperion.source_files import SourceFileError, default_limits, read_json_file
-
-    if not path.exists():
-        raise DatasetError(f"{path}: file not found")
-    try:
-        parsed = read_json_file(os.path.realpath(path), default_limits())
-    except SourceFileError as error:
-        raise DatasetError(f"{path}: not valid UTF-8 JSON: {error}") from None
-    if parsed.problems:
-        first = parsed.problems[0]
-        raise DatasetError(f"{path}: {first.json_path}: {first.reason}: {first.detail}")
-    return parsed.document
-
-
-def load_catalog(path: Path) -> list[dict[str, Any]]:
-    """Return the film objects of the catalog at ``path`` in file order.
-
-    Only the top-level shape is checked here; :func:`validate_catalog` checks the content.
-    """
-    document = read_json(path)
-    if not isinstance(document, dict) or not isinstance(document.get("films"), list):
-        raise DatasetError(f"{path}: expected an object with a 'films' array")
-    return document["films"]
-
-
-def character_file_paths(data_dir: Path) -> list[Path]:
-    """All ``characters/*.json`` paths under ``data_dir``, sorted by name."""
-    return sorted((data_dir / CHARACTERS_DIRECTORY_NAME).glob("*.json"))
-
-
-def iter_character_files(data_dir: Path) -> Iterator[CharacterFile]:
-    """Yield every character file under ``data_dir`` in file-name order.
-
-    Raises :class:`DatasetError` on the first file that is not valid JSON or not a JSON object.
-    """
-    for path in character_file_paths(data_dir):
-        document = read_json(path)
-        if not isinstance(document, dict):
-            raise DatasetError(f"{path}: expected a JSON object")
-        yield CharacterFile(path=path, document=document)
-
-
-def load_schema(data_dir: Path, file_name: str) -> dict[str, Any]:
-    """Load one of the bundled JSON Schemas and check that it is itself a valid 2020-12 schema."""
-    schema = read_json(data_dir / file_name)
-    Draft202012Validator.check_schema(schema)
-    return schema
-
-
-def schema_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
-    """A 2020-12 validator that also asserts ``format: date``."""
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def _schema_error_reason(error: ValidationError) -> str:
-    """Turn a jsonschema error into a short reason a data author can act on."""
-    custom_reason = error.schema.get("x-problem") if isinstance(error.schema, Mapping) else None
-    field_name = next((part for part in reversed(error.absolute_path) if isinstance(part, str)), "value")
-    if error.validator == "enum":
-        allowed = ", ".join(str(option) for option in error.validator_value)
-        return f"{field_name} {error.instance!r} is not one of: {allowed}"
-    if error.validator == "uniqueItems":
-        duplicates = sorted({item for item in error.instance if error.instance.count(item) > 1}, key=str)
-        return f"{field_name} lists the same entry more than once: {', '.join(map(repr, duplicates))}"
-    if custom_reason and error.validator in {"type", "pattern", "format", "minLength", "required"}:
-        return f"{custom_reason} (got {error.instance!r})" if error.validator != "required" else custom_reason
-    return error.message
-
-
-def schema_problems(document: Any, validator: Draft202012Validator, file_label: str) -> list[Problem]:
-    """Every schema violation in ``document``, one :class:`Problem` each, in path order."""
-    problems = [
-        Problem(file_label, json_path(error.absolute_path), _schema_error_reason(error))
-        for error in validator.iter_errors(document)
-    ]
-    return sorted(set(problems))
 
 
 def validate_catalog(
@@ -534,60 +336,6 @@ def validate_uncovered(
     return problems
 
 
-def name_key(name: str) -> str:
-    """A person's name reduced for comparison: accents, case, spaces and punctuation dropped.
-
-    "T. J. Miller" and "T.J. Miller", or "Tone Lōc" and "Tone Loc", give the same key.
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(
-        character for character in decomposed.casefold() if character.isalnum() and character.isascii()
-    )
-
-
-def alias_map(document: Mapping[str, Any], file_label: str) -> tuple[dict[str, str], list[Problem]]:
-    """``{name_key(alias): canonical}`` from a talent-aliases document, and its cross-entry problems.
-
-    A spelling may belong to one person only, and a canonical name may not be another person's alias.
-    """
-    aliases: dict[str, str] = {}
-    canonical_keys: dict[str, int] = {}
-    problems: list[Problem] = []
-    people = document.get("people", [])
-    for index, person in enumerate(people):
-        canonical_keys.setdefault(name_key(person["canonical"]), index)
-    for index, person in enumerate(people):
-        for alias_index, alias in enumerate(person["aliases"]):
-            key = name_key(alias)
-            where = json_path(["people", index, "aliases", alias_index])
-            if key == name_key(person["canonical"]):
-                continue  # a spelling variant of the canonical name itself is harmless
-            if key in canonical_keys:
-                other = people[canonical_keys[key]]["canonical"]
-                problems.append(
-                    Problem(file_label, where, f"alias {alias!r} is the canonical name {other!r}")
-                )
-            elif key in aliases and aliases[key] != person["canonical"]:
-                problems.append(Problem(file_label, where, f"alias {alias!r} already names {aliases[key]!r}"))
-            else:
-                aliases[key] = person["canonical"]
-    return aliases, problems
-
-
-def load_talent_aliases(data_dir: Path) -> dict[str, str]:
-    """The alias map of ``data_dir/talent_aliases.json`` (empty when the file does not exist)."""
-    path = data_dir / ALIASES_FILE_NAME
-    if not path.exists():
-        return {}
-    document = read_json(path)
-    if not isinstance(document, dict):
-        raise DatasetError(f"{path}: expected a JSON object")
-    aliases, problems = alias_map(document, str(path))
-    if problems:
-        raise DatasetError(f"{path}: {problems[0].json_path}: {problems[0].reason}")
-    return aliases
-
-
 def validate_talent_names(
     files: Mapping[str, Mapping[str, Any]], aliases: Mapping[str, str]
 ) -> list[Problem]:
@@ -630,161 +378,6 @@ def validate_talent_names(
             for file_label, where, name in occurrences
             if name != chosen
         ]
-    return problems
-
-
-def _gross_source_problems(film: Mapping[str, Any], where: list[str | int], file_label: str) -> list[Problem]:
-    """The rules tying a theatrical film's figures to its ``gross_source``."""
-    source = film.get("gross_source")
-    if not isinstance(source, dict):
-        return [
-            Problem(file_label, json_path([*where, "gross_source"]), "a theatrical film needs gross_source")
-        ]
-    problems = []
-    for figure, source_figure in (
-        ("domestic_gross_usd", "domestic_usd"),
-        ("worldwide_gross_usd", "worldwide_usd"),
-    ):
-        value = film.get(figure)
-        if source.get(source_figure) != value:
-            problems.append(
-                Problem(
-                    file_label,
-                    json_path([*where, "gross_source", source_figure]),
-                    f"gross_source gives {source.get(source_figure)!r} but {figure} is {value!r}",
-                )
-            )
-    has_figure = film.get("domestic_gross_usd") is not None or film.get("worldwide_gross_usd") is not None
-    has_null = film.get("domestic_gross_usd") is None or film.get("worldwide_gross_usd") is None
-    if has_figure and source.get("publication") is None:
-        problems.append(
-            Problem(
-                file_label,
-                json_path([*where, "gross_source", "publication"]),
-                "a figure needs its publication",
-            )
-        )
-    if has_null and source.get("null_reason") is None:
-        problems.append(
-            Problem(
-                file_label,
-                json_path([*where, "gross_source", "null_reason"]),
-                "a null gross needs null_reason (no-figure-published or run-not-complete)",
-            )
-        )
-    if not has_null and source.get("null_reason") is not None:
-        problems.append(
-            Problem(file_label, json_path([*where, "gross_source", "null_reason"]), "no figure is null")
-        )
-    carried_over = source.get("publication") == CARRIED_OVER_PUBLICATION
-    if has_figure and not carried_over and source.get("retrieved_from") is None:
-        problems.append(
-            Problem(
-                file_label,
-                json_path([*where, "gross_source", "retrieved_from"]),
-                f"a figure from {source.get('publication')!r} needs the page it was read from",
-            )
-        )
-    return problems
-
-
-def validate_bundled_films(document: Any, file_label: str) -> list[Problem]:
-    """Rules for the bundled catalog beyond the shared film schema (which legacy records also use).
-
-    Every film names its ``maker`` and ``distributor``; every theatrical film has a ``gross_source`` whose
-    figures equal the film's, with a publication for any figure, a stored page for any figure read this
-    way (figures carried over from the first compilation excepted) and a ``null_reason`` for any null.
-    """
-    films = document.get("films") if isinstance(document, dict) else None
-    problems: list[Problem] = []
-    for index, film in enumerate(films if isinstance(films, list) else []):
-        if not isinstance(film, dict):
-            continue
-        for required in ("maker", "distributor"):
-            if not film.get(required):
-                problems.append(
-                    Problem(
-                        file_label, json_path(["films", index, required]), f"a bundled film needs {required}"
-                    )
-                )
-        if film.get("release_type") == "theatrical":
-            problems += _gross_source_problems(film, ["films", index], file_label)
-        elif "gross_source" in film:
-            problems.append(
-                Problem(
-                    file_label,
-                    json_path(["films", index, "gross_source"]),
-                    "only theatrical films have grosses",
-                )
-            )
-    return problems
-
-
-def _no_figure(film: Mapping[str, Any]) -> bool:
-    source = film.get("gross_source")
-    return isinstance(source, dict) and source.get("null_reason") == NO_FIGURE_PUBLISHED
-
-
-def gross_coverage(catalog_films: Sequence[Mapping[str, Any]]) -> GrossCoverage:
-    """Count the theatrical films with a domestic gross and those from 1980 with a worldwide gross."""
-    theatrical = [film for film in catalog_films if film.get("release_type") == "theatrical"]
-    recent = [
-        film for film in theatrical if str(film.get("release_date", ""))[:4] >= str(WORLDWIDE_GROSS_FROM_YEAR)
-    ]
-    figures = [
-        film
-        for film in theatrical
-        if film.get("domestic_gross_usd") is not None or film.get("worldwide_gross_usd") is not None
-    ]
-    return GrossCoverage(
-        domestic_films=len(theatrical),
-        domestic_with_figure=sum(film.get("domestic_gross_usd") is not None for film in theatrical),
-        domestic_no_figure=sum(
-            film.get("domestic_gross_usd") is None and _no_figure(film) for film in theatrical
-        ),
-        worldwide_films=len(recent),
-        worldwide_with_figure=sum(film.get("worldwide_gross_usd") is not None for film in recent),
-        worldwide_no_figure=sum(
-            film.get("worldwide_gross_usd") is None and _no_figure(film) for film in recent
-        ),
-        figures_with_page=sum(
-            bool((film.get("gross_source") or {}).get("retrieved_from")) for film in figures
-        ),
-        figures=len(figures),
-    )
-
-
-def gross_coverage_problems(
-    coverage: GrossCoverage | None, file_label: str, targets: bool = False
-) -> list[Problem]:
-    """The gross coverage as problems: below the floors, or with ``targets`` below the targets."""
-    if coverage is None:
-        return []
-    domestic_needed = DOMESTIC_GROSS_TARGET if targets else DOMESTIC_GROSS_FLOOR
-    worldwide_needed = WORLDWIDE_GROSS_TARGET if targets else WORLDWIDE_GROSS_FLOOR
-    kind = "target" if targets else "floor"
-    problems = []
-    if coverage.domestic_share < domestic_needed:
-        problems.append(
-            Problem(
-                file_label,
-                "$.films",
-                f"{coverage.domestic_with_figure} of {coverage.domestic_films - coverage.domestic_no_figure} "
-                f"theatrical films that can have one carry a domestic gross ({coverage.domestic_share:.1%}); "
-                f"the {kind} is {domestic_needed:.0%}",
-            )
-        )
-    if coverage.worldwide_share < worldwide_needed:
-        problems.append(
-            Problem(
-                file_label,
-                "$.films",
-                f"{coverage.worldwide_with_figure} of "
-                f"{coverage.worldwide_films - coverage.worldwide_no_figure} theatrical films from "
-                f"{WORLDWIDE_GROSS_FROM_YEAR} that can have one carry a worldwide gross "
-                f"({coverage.worldwide_share:.1%}); the {kind} is {worldwide_needed:.0%}",
-            )
-        )
     return problems
 
 
