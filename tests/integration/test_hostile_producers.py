@@ -9,24 +9,16 @@ the JSON path and the reason; and no byte of the file outside the folder may be 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hostile.corpus import SECRET, add_unreadable_file, write_legacy_corpus
+from support.isolation import isolated_topics
 
 from hyperion.config import REPOSITORY_ROOT, Settings
-from hyperion.ingest.topics import (
-    admin_client,
-    create_topics,
-    delete_topics,
-    load_topic_specs,
-    specs_for_settings,
-)
 from hyperion.sources.legacy.importer import import_legacy_directory
 
 pytestmark = pytest.mark.integration
@@ -36,21 +28,8 @@ PRODUCERS = REPOSITORY_ROOT / "producers"
 
 @pytest.fixture
 def hostile_topics(stack: Settings) -> Iterator[tuple[Settings, dict[str, str]]]:
-    run_id = uuid.uuid4().hex[:10]
-    overrides = {
-        f"HYPERION_TOPIC_{role.upper()}": f"test-{run_id}-hostile-{role}"
-        for role in ("films", "characters", "boxoffice", "deadletter")
-    }
-    environment = {**os.environ, **overrides}
-    settings = Settings.from_environment(environment)
-    admin = admin_client(settings)
-    specs = specs_for_settings(settings, load_topic_specs())
-    create_topics(admin, specs)
-    try:
-        yield settings, environment
-    finally:
-        delete_topics(admin, [spec.name for spec in specs])
-        admin.close()
+    with isolated_topics("hostile", landing_root=False) as isolation:
+        yield isolation.settings, isolation.environment
 
 
 def _all_messages(settings: Settings, topic: str) -> list[bytes]:

@@ -16,14 +16,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hdfs import InsecureClient
+from support.isolation import Isolation, isolated_topics
 
 from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
 from hyperion.ingest.landing import topic_directories
@@ -33,13 +31,6 @@ from hyperion.ingest.reconcile import (
     landed_file_names,
     offset_coverage_problems,
     record_keys,
-)
-from hyperion.ingest.topics import (
-    admin_client,
-    create_topics,
-    delete_topics,
-    load_topic_specs,
-    specs_for_settings,
 )
 from hyperion.sources.boxoffice import iter_boxoffice_rows, theatrical_films
 from hyperion.sources.catalog import DEFAULT_DATA_DIR, load_catalog
@@ -57,15 +48,8 @@ CONSUMER = REPOSITORY_ROOT / "consumers" / "hdfs_consumer.py"
 SESSION_TIMEOUT = "6000"
 
 
-@dataclass
-class IsolatedRun:
+class IsolatedRun(Isolation):
     """One test's topics, group, HDFS root and the environment that points subprocesses at them."""
-
-    run_id: str
-    settings: Settings
-    environment: dict[str, str]
-    landing_root: str
-    client: InsecureClient
 
     def produce(self, kind: str, *arguments: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, str(PRODUCERS / f"{kind}_producer.py"), "--no-progress", *arguments]
@@ -110,25 +94,8 @@ class IsolatedRun:
 
 @pytest.fixture
 def isolated_run(stack: Settings) -> Iterator[IsolatedRun]:
-    run_id = uuid.uuid4().hex[:10]
-    overrides = {
-        f"HYPERION_TOPIC_{role.upper()}": f"test-{run_id}-raw-{role}"
-        for role in ("films", "characters", "boxoffice", "deadletter")
-    }
-    environment = {**os.environ, **overrides}
-    settings = Settings.from_environment(environment)
-    base = get_settings()
-    client = InsecureClient(base.webhdfs_url, user=base.hdfs_user)
-    admin = admin_client(settings)
-    specs = specs_for_settings(settings, load_topic_specs())
-    create_topics(admin, specs)
-    landing_root = f"/tests/{run_id}"
-    try:
-        yield IsolatedRun(run_id, settings, environment, landing_root, client)
-    finally:
-        delete_topics(admin, [spec.name for spec in specs])
-        admin.close()
-        client.delete(landing_root, recursive=True)
+    with isolated_topics("raw") as isolation:
+        yield IsolatedRun(**vars(isolation))
 
 
 def summary_fields(stdout: str) -> dict[str, str]:

@@ -9,29 +9,19 @@ runs them. Every expected figure is computed here from the test's own inputs, ne
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hdfs import InsecureClient
+from support.isolation import Isolation, isolated_topics
 
-from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
+from hyperion.config import REPOSITORY_ROOT, Settings
 from hyperion.ingest.landing import parse_landed_file_name, topic_directories
 from hyperion.ingest.reconcile import boxoffice_keys, iter_landed_objects, landed_file_names
-from hyperion.ingest.topics import (
-    admin_client,
-    create_topics,
-    delete_topics,
-    load_topic_specs,
-    specs_for_settings,
-)
 from hyperion.sources.catalog import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.integration
@@ -45,13 +35,8 @@ BOXOFFICE_ROWS = 6000
 BOXOFFICE_SEED = "23"
 
 
-@dataclass
-class Isolated:
-    run_id: str
-    settings: Settings
-    environment: dict[str, str]
-    root: str
-    client: InsecureClient
+class Isolated(Isolation):
+    """One test's topics and HDFS root, and the scripts run against them."""
 
     def run(self, script: Path, *arguments: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, str(script), *arguments]
@@ -59,23 +44,32 @@ class Isolated:
 
     def produce(self, kind: str, *arguments: str) -> None:
         completed = self.run(
-            PRODUCERS / f"{kind}_producer.py", "--no-progress", "--landing-root", self.root, *arguments
+            PRODUCERS / f"{kind}_producer.py",
+            "--no-progress",
+            "--landing-root",
+            self.landing_root,
+            *arguments,
         )
         assert completed.returncode == 0, completed.stderr[-3000:]
 
     def consume(self) -> None:
         completed = self.run(
-            CONSUMER, "--until-caught-up", "--group", f"test-{self.run_id}", "--landing-root", self.root
+            CONSUMER,
+            "--until-caught-up",
+            "--group",
+            f"test-{self.run_id}",
+            "--landing-root",
+            self.landing_root,
         )
         assert completed.returncode == 0, completed.stderr[-3000:]
 
     def reconcile(self, *arguments: str) -> tuple[int, dict]:
-        url = f"{self.settings.hdfs_url}{self.root}"
+        url = f"{self.settings.hdfs_url}{self.landing_root}"
         completed = self.run(
             RECONCILE,
             "--json",
             "--landing-root",
-            self.root,
+            self.landing_root,
             "--processed",
             f"{url}/processed",
             "--rejects",
@@ -87,30 +81,13 @@ class Isolated:
 
     def data_directory(self, role: str) -> str:
         topic = getattr(self.settings, f"topic_{role}")
-        return topic_directories(self.root, topic, self.settings.topic_deadletter).data
+        return topic_directories(self.landing_root, topic, self.settings.topic_deadletter).data
 
 
 @pytest.fixture
 def isolated(stack: Settings) -> Iterator[Isolated]:
-    run_id = uuid.uuid4().hex[:10]
-    overrides = {
-        f"HYPERION_TOPIC_{role.upper()}": f"test-{run_id}-raw-{role}"
-        for role in ("films", "characters", "boxoffice", "deadletter")
-    }
-    environment = {**os.environ, **overrides, "PYTHONPATH": str(REPOSITORY_ROOT)}
-    settings = Settings.from_environment(environment)
-    base = get_settings()
-    client = InsecureClient(base.webhdfs_url, user=base.hdfs_user)
-    admin = admin_client(settings)
-    specs = specs_for_settings(settings, load_topic_specs())
-    create_topics(admin, specs)
-    root = f"/tests/{run_id}"
-    try:
-        yield Isolated(run_id, settings, environment, root, client)
-    finally:
-        delete_topics(admin, [spec.name for spec in specs])
-        admin.close()
-        client.delete(root, recursive=True)
+    with isolated_topics("raw") as isolation:
+        yield Isolated(**vars(isolation))
 
 
 def read_json(run: Isolated, path: str) -> dict:
@@ -169,7 +146,7 @@ def expected_transform(data: Path, broken_film: str) -> dict[str, tuple[int, int
 
 def run_spark_jobs(run: Isolated, exports: Path) -> None:
     """Jobs 01-04 on a local[1] Spark over the test's HDFS root (the same code as scripts/05_transform.py)."""
-    url = f"{run.settings.hdfs_url}{run.root}"
+    url = f"{run.settings.hdfs_url}{run.landing_root}"
     loads = ["--input", f"{url}/raw", "--output", f"{url}/processed", "--rejects", f"{url}/rejects/transform"]
     jobs = [
         ("01_load_films.py", [*loads, "--topic", run.settings.topic_films]),
@@ -276,18 +253,18 @@ def test_a_fixed_dead_letter_redriven_twice_lands_exactly_once(isolated: Isolate
     fixed = tmp_path / "fixed.jsonl"
     fixed.write_text(json.dumps({**line, "payload": {**bad, "gross_cents": 500}}) + "\n")
 
-    first = run.run(REDRIVE, "send", "--from-file", str(fixed), "--landing-root", run.root)
-    second = run.run(REDRIVE, "send", "--from-file", str(fixed), "--landing-root", run.root)
+    first = run.run(REDRIVE, "send", "--from-file", str(fixed), "--landing-root", run.landing_root)
+    second = run.run(REDRIVE, "send", "--from-file", str(fixed), "--landing-root", run.landing_root)
     assert first.returncode == 0 and second.returncode == 0, first.stderr[-2000:] + second.stderr[-2000:]
     assert " sent=1 " in first.stdout and "already re-driven: nothing sent" in second.stdout
     # A re-drive that crashed before recording itself: the manifest is gone, the record is in the topic.
-    runs = f"{run.root}/raw/_runs/{run.settings.topic_boxoffice}"
+    runs = f"{run.landing_root}/raw/_runs/{run.settings.topic_boxoffice}"
     redrive_manifests = [
         name for name in run.client.list(runs) if read_json(run, f"{runs}/{name}")["kind"] == "redrive"
     ]
     assert len(redrive_manifests) == 1
     run.client.delete(f"{runs}/{redrive_manifests[0]}")
-    third = run.run(REDRIVE, "send", "--from-file", str(fixed), "--landing-root", run.root)
+    third = run.run(REDRIVE, "send", "--from-file", str(fixed), "--landing-root", run.landing_root)
     assert third.returncode == 0, third.stderr[-2000:]
     assert " sent=0 " in third.stdout and "already_sent=1" in third.stdout, third.stdout
     run.consume()
