@@ -127,14 +127,16 @@ lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/shellcheck scripts/*.sh scripts/trino .ci/run $$(find deploy docker -name '*.sh')
 	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-test: install lint validate-data ## every test but the Docker e2e and the EMR rehearsal; starts the local stack if none runs
-	@$(PYTHON) -m pytest tests -m "not docker and not rehearsal"
+# The Docker e2e (make test-docker, which first runs make docker-tools) runs beside the rest of the suite,
+# each half's lines prefixed; make test fails when either half fails (scripts/test_parallel.sh).
+test: install lint validate-data ## every test but the EMR rehearsal, the Docker e2e beside the rest; starts the local stack if none runs
+	@scripts/test_parallel.sh $(PYTHON) -m pytest tests -m "not docker and not rehearsal"
 
 test-rehearsal: install spark35-venv ## the EMR rehearsal as a test (not yet in make test: it has not passed here)
 	@$(PYTHON) -m pytest tests -m rehearsal
 
 test-docker: install docker-tools ## the Docker runtime's e2e: images, compose up on 127.0.0.2, the whole pipeline, down -v
-	@$(PYTHON) -m pytest tests -m docker
+	@$(PYTHON) -m pytest tests -m docker -p no:cacheprovider
 
 test-unit: install ## tests that need no services
 	@$(PYTHON) -m pytest tests -m "not integration and not e2e"

@@ -436,24 +436,66 @@ def test_trino_check_follows_the_query_to_finished(json_server) -> None:
 # --- runtime detection -------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def listening_address() -> Iterator[str]:
+    """host:port of a socket that accepts connections, standing in for a running local stack's Kafka."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        yield f"127.0.0.1:{server.getsockname()[1]}"
+
+
+def closed_address() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{probe.getsockname()[1]}"
+
+
 @pytest.mark.parametrize(
-    ("engine_answers", "compose_works", "expected"),
-    [(True, True, "docker"), (True, False, "local"), (False, True, "local")],
+    ("engine_answers", "compose_works", "docker_kafka", "local_stack_runs", "expected"),
+    [
+        (True, True, "", False, "docker"),
+        (True, False, "", False, "local"),
+        (False, True, "", False, "local"),
+        # The runtime that is up wins over what the machine could run.
+        (True, True, "", True, "local"),
+        (True, True, "127.0.0.2:9092", False, "docker"),
+        (True, False, "", True, "local"),
+        # A local stack on 127.0.0.1 and a Docker stack beside it on 127.0.0.2: the default address wins.
+        (True, True, "127.0.0.2:9092", True, "local"),
+        (True, True, "LOCAL", False, "docker"),
+    ],
 )
-def test_detect_runtime_needs_an_engine_and_compose_v2(
-    tmp_path: Path, engine_answers: bool, compose_works: bool, expected: str
+def test_detect_runtime_prefers_the_running_stack_then_needs_an_engine_and_compose_v2(
+    tmp_path: Path,
+    listening_address: str,
+    engine_answers: bool,
+    compose_works: bool,
+    docker_kafka: str,
+    local_stack_runs: bool,
+    expected: str,
 ) -> None:
+    local_address = listening_address if local_stack_runs else closed_address()
+    # "LOCAL": the Docker stack's Kafka is published on the local runtime's address itself.
+    docker_kafka = local_address if docker_kafka == "LOCAL" else docker_kafka
     fake_docker = tmp_path / "docker"
     fake_docker.write_text(
         "#!/usr/bin/env bash\n"
         f'if [[ "$1" == info ]]; then exit {0 if engine_answers else 1}; fi\n'
-        f'if [[ "$1" == compose ]]; then echo v2.40.3; exit {0 if compose_works else 1}; fi\n'
+        f'if [[ "$1" == compose ]]; then [[ {int(compose_works)} == 1 ]] || exit 1; fi\n'
+        'if [[ "$*" == *" port kafka 9092"* ]]; then '
+        f"{f'echo {docker_kafka}' if docker_kafka else 'exit 1'}; exit 0; fi\n"
+        'if [[ "$*" == *version* ]]; then echo v2.40.3; exit 0; fi\n'
         "exit 1\n"
     )
     fake_docker.chmod(0o755)
     completed = subprocess.run(
         [str(REPOSITORY_ROOT / "scripts" / "detect_runtime.sh")],
-        env={**os.environ, "PATH": f"{tmp_path}:/usr/bin:/bin"},
+        env={
+            **os.environ,
+            "PATH": f"{tmp_path}:/usr/bin:/bin",
+            "HYPERION_DETECT_LOCAL_ADDRESS": local_address,
+        },
         capture_output=True,
         text=True,
         check=True,
@@ -462,3 +504,5 @@ def test_detect_runtime_needs_an_engine_and_compose_v2(
     assert completed.stderr.startswith(f"runtime {expected}: ")
     if engine_answers and not compose_works:
         assert "docker compose" in completed.stderr
+    if expected == "docker" and docker_kafka:
+        assert f"its Kafka on {docker_kafka}" in completed.stderr
