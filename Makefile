@@ -69,7 +69,7 @@ demo: install validate-data up ## install, start the stack, run the whole pipeli
 docker-tools: ## install docker.io, start dockerd, build Compose v2 and make the base image (idempotent)
 	@scripts/00_docker_tools.sh
 
-images: install docker-tools fetch ## build the Docker runtime's missing images (ALL=1: rebuild every one)
+images: install docker-tools fetch ## build the Docker runtime's missing or out-of-date images (ALL=1: rebuild every one)
 	@$(PYTHON) scripts/docker_stack.py images $(if $(ALL),--all)
 
 trino: install ## the Trino CLI against the running stack (FILE=queries/x.sql runs a file)

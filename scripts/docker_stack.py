@@ -1,9 +1,9 @@
-"""The Docker runtime's images and Compose stack: build what is missing, start and wait, stop.
+"""The Docker runtime's images and Compose stack: build what is missing or out of date, start and wait, stop.
 
 Purpose: what `make up RUNTIME=docker` and `make down RUNTIME=docker` run. ``images`` stages each build
-context from the artifact cache (make fetch) and builds the images that are missing (--all: every one);
-``up`` does that, then ``docker compose up -d --wait``, and prints the seconds it took; ``down`` stops
-the stack (--volumes also drops its data).
+context from the artifact cache (make fetch) and builds the images that are missing or whose context
+changed (--all: every one); ``up`` does that, then ``docker compose up -d --wait``, and prints the
+seconds it took; ``down`` stops the stack (--volumes also drops its data).
 
 Inputs: the artifact cache (HYPERION_CACHE_DIRECTORY), docker-compose.yml, HYPERION_PUBLISH_ADDRESS.
 Outputs: images hyperion-*; the running stack; one summary line on stderr.
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("images", "up", "down"))
     parser.add_argument(
-        "--all", action="store_true", help="images: rebuild every image, not only missing ones"
+        "--all", action="store_true", help="images: rebuild every image, not only missing or out-of-date ones"
     )
     parser.add_argument("--volumes", action="store_true", help="down: also drop the named data volumes")
     arguments = parser.parse_args(argv)
@@ -40,10 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if arguments.command in ("images", "up"):
-            built = docker.build_images(get_settings(), only_missing=not arguments.all)
-            logger.info(
-                "images: built %d (%s)", len(built), ", ".join(image.tag for image in built) or "none missing"
-            )
+            built = docker.build_images(get_settings(), only_changed=not arguments.all)
+            tags = ", ".join(image.tag for image in built) or "all up to date"
+            logger.info("images: built %d (%s)", len(built), tags)
         if arguments.command == "up":
             subprocess.run(docker.compose_command("up", "--detach", "--wait"), check=True)
         if arguments.command == "down":

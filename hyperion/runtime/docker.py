@@ -17,6 +17,8 @@ host's certificate store). The guarantees:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -45,6 +47,10 @@ POSTGRESQL_JDBC = ("org.postgresql", "postgresql", "42.7.7")
 # The Python packages of the Spark image (Spark jobs, and the init services that run scripts 01 and 02),
 # at the versions pyproject.toml pins for the host.
 SPARK_IMAGE_PACKAGES = ("pyspark", "pyarrow", "kafka-python", "hdfs", "jsonschema")
+# Every image carries its build context's digest in this label (the last line of each Dockerfile), so
+# that `make up` rebuilds an image whose Dockerfile, scripts or configuration changed.
+CONTEXT_DIGEST_LABEL = "org.hyperion.context-digest"
+SMALL_FILE_BYTES = 1 << 20
 # Where the Spark image's Python lives (docker/spark/Dockerfile).
 CONTAINER_PYTHON = "/opt/venv/bin/python3"
 
@@ -288,30 +294,64 @@ def image_exists(tag: str) -> bool:
     return completed.returncode == 0
 
 
-def missing_images() -> list[Image]:
-    return [image for image in images() if not image_exists(image.tag)]
+def image_label(tag: str, label: str) -> str | None:
+    """The value of one label of a local image; None when the image or the label is missing."""
+    completed = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{json .Config.Labels}}", tag],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        return None
+    return (json.loads(completed.stdout) or {}).get(label)
 
 
-def build_images(settings: Settings, only_missing: bool = True) -> list[Image]:
-    """Stage the contexts of the images to build and build them one after the other; return them.
+def context_digest(context: Path) -> str:
+    """A digest of a staged build context: every file's path and size, and the bytes of the small ones.
 
-    One at a time, so that the shared first layer of the Java 17 images is built once and reused.
+    The small files are what we edit (Dockerfiles, scripts, the health check, conf/, rendered XML); the
+    large ones are versioned artifacts (jars, wheels) whose names change with their version, so reading
+    them (gigabytes) would only slow every ``make up`` down.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(path for path in context.rglob("*") if path.is_file()):
+        size = path.stat().st_size
+        digest.update(f"{path.relative_to(context)}\0{size}\0".encode())
+        if size < SMALL_FILE_BYTES:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_images(settings: Settings, only_changed: bool = True) -> list[Image]:
+    """Stage every image's context and build the images that are missing or out of date; return them.
+
+    An image is out of date when its ``CONTEXT_DIGEST_LABEL`` differs from its staged context's digest,
+    so an edited Dockerfile, script or conf/ file is never left out of a running stack. With
+    ``only_changed=False`` every image is built (Docker's layer cache still applies). One at a time, so
+    that the shared first layer of the Java 17 images is built once and reused.
     """
     if not image_exists(BASE_IMAGE):
         raise DockerRuntimeError(
             f"the base image {BASE_IMAGE} is missing: `docker pull {BASE_IMAGE}`, or make docker-tools "
             "to create it with debootstrap where no registry is reachable"
         )
-    wanted = missing_images() if only_missing else list(images())
     root = build_contexts_root(settings)
-    for image in wanted:
+    built = []
+    for image in images():
         context = stage_build_context(image, settings, root)
-        logger.info("building %s from %s", image.tag, context)
+        digest = context_digest(context)
+        if only_changed and image_label(image.tag, CONTEXT_DIGEST_LABEL) == digest:
+            continue
+        logger.info("building %s from %s (context %s)", image.tag, context, digest[:12])
         # Compose builds through the engine's own BuildKit, so no buildx plugin is needed.
-        completed = subprocess.run(compose_command("build", image.service), check=False)
+        completed = subprocess.run(
+            compose_command("build", "--build-arg", f"CONTEXT_DIGEST={digest}", image.service), check=False
+        )
         if completed.returncode != 0:
             raise DockerRuntimeError(f"building {image.tag} failed (exit {completed.returncode}); see above")
-    return wanted
+        built.append(image)
+    return built
 
 
 # --- Spark jobs inside the Compose network -----------------------------------------------------------

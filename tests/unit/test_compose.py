@@ -506,3 +506,30 @@ def test_detect_runtime_prefers_the_running_stack_then_needs_an_engine_and_compo
         assert "docker compose" in completed.stderr
     if expected == "docker" and docker_kafka:
         assert f"its Kafka on {docker_kafka}" in completed.stderr
+
+
+def test_a_build_context_digest_follows_the_small_files_bytes_and_every_files_size(tmp_path: Path) -> None:
+    context = tmp_path / "context"
+    (context / "conf").mkdir(parents=True)
+    (context / "Dockerfile").write_text("FROM debian:bookworm-slim\n")
+    (context / "conf" / "server.properties").write_text("a=1\n")
+    (context / "artifact.jar").write_bytes(b"\0" * docker.SMALL_FILE_BYTES)
+    first = docker.context_digest(context)
+    assert docker.context_digest(context) == first
+    (context / "conf" / "server.properties").write_text("a=2\n")
+    edited = docker.context_digest(context)
+    assert edited != first
+    # A large artifact is known by its name and size (its version is in its name).
+    (context / "artifact.jar").write_bytes(b"\1" * docker.SMALL_FILE_BYTES)
+    assert docker.context_digest(context) == edited
+    (context / "artifact.jar").write_bytes(b"\1" * (docker.SMALL_FILE_BYTES + 1))
+    assert docker.context_digest(context) != edited
+
+
+def test_every_dockerfile_ends_with_its_context_digest_label() -> None:
+    for dockerfile in sorted(DOCKER_FOLDER.glob("*/Dockerfile")):
+        last_lines = dockerfile.read_text().strip().splitlines()[-2:]
+        assert last_lines == [
+            "ARG CONTEXT_DIGEST=unknown",
+            f"LABEL {docker.CONTEXT_DIGEST_LABEL}=${{CONTEXT_DIGEST}}",
+        ], dockerfile
