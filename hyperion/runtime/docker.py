@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,10 +41,11 @@ DOCKER_DIRECTORY = REPOSITORY_ROOT / "docker"
 COMPOSE_FILE = REPOSITORY_ROOT / "docker-compose.yml"
 CONF_DIRECTORY = REPOSITORY_ROOT / "conf"
 BASE_IMAGE = "debian:bookworm-slim"
-# The PostgreSQL JDBC driver (Maven Central, fetched on the host like every other jar) stays in the
-# metastore image, so moving its database from Derby to PostgreSQL is a configuration change
-# (docs/docker-runtime.md, "Not done").
+# The metastore's database is PostgreSQL (Debian's 15): its JDBC driver goes into the metastore image,
+# and Hive's own schema script, from the metastore's binary release on Maven Central, into the database
+# image, which loads it on its first start.
 POSTGRESQL_JDBC = ("org.postgresql", "postgresql", "42.7.7")
+METASTORE_RELEASE = ("org.apache.hive", "hive-standalone-metastore-server", "tar.gz", "bin")
 # The Python packages of the Spark image (Spark jobs, and the init services that run scripts 01 and 02),
 # at the versions pyproject.toml pins for the host.
 SPARK_IMAGE_PACKAGES = ("pyspark", "pyarrow", "kafka-python", "hdfs", "jsonschema")
@@ -91,6 +93,7 @@ def images() -> tuple[Image, ...]:
             f"hyperion-hive-metastore:{COMPONENTS['hive-metastore'].version}",
             "hive-metastore",
         ),
+        Image("metastore-db", "hyperion-postgresql:15", "postgresql"),
         Image("spark-master", f"hyperion-spark:{pyspark}-python3.11", "spark"),
         Image("trino", f"hyperion-trino:{COMPONENTS['trino'].version}", "trino"),
     )
@@ -121,6 +124,45 @@ def fetch_postgresql_jdbc(settings: Settings) -> Path:
     _run(command, "fetching the PostgreSQL JDBC driver")
     if not target.is_file():
         raise DockerRuntimeError(f"Maven finished but {target} is missing")
+    return target
+
+
+def metastore_schema_version(metastore_version: str) -> str:
+    """The schema version of a metastore release: Hive 4.0.1 runs on schema 4.0.0 (major.minor.0)."""
+    major, minor, *_ = metastore_version.split(".")
+    return f"{major}.{minor}.0"
+
+
+def fetch_metastore_schema(settings: Settings) -> Path:
+    """Hive's PostgreSQL schema script for the pinned metastore, out of its release on Maven Central."""
+    version = COMPONENTS["hive-metastore"].version
+    schema = f"hive-schema-{metastore_schema_version(version)}.postgres.sql"
+    target = docker_cache(settings) / f"hive-{version}-{schema}"
+    if target.is_file():
+        return target
+    group, artifact, packaging, classifier = METASTORE_RELEASE
+    download = docker_cache(settings) / "metastore-release.partial"
+    shutil.rmtree(download, ignore_errors=True)
+    _run(
+        [
+            "mvn",
+            "--batch-mode",
+            "--no-transfer-progress",
+            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
+            f"-Dartifact={group}:{artifact}:{version}:{packaging}:{classifier}",
+            f"-DoutputDirectory={download}",
+        ],
+        "fetching the Hive metastore release for its schema script",
+    )
+    member = f"apache-hive-metastore-{version}-bin/scripts/metastore/upgrade/postgres/{schema}"
+    with tarfile.open(download / f"{artifact}-{version}-{classifier}.{packaging}") as release:
+        script = release.extractfile(member)
+        if script is None:
+            raise DockerRuntimeError(f"the metastore release has no {member}")
+        target.with_suffix(".partial").write_bytes(script.read())
+    target.with_suffix(".partial").rename(target)
+    # Only the script is kept; the release (about 80 MB) is not needed again.
+    shutil.rmtree(download)
     return target
 
 
@@ -262,6 +304,8 @@ def stage_build_context(image: Image, settings: Settings, root: Path) -> Path:
         _place(CONF_DIRECTORY / "hive", context / "conf" / "hive")
         render_docker_hadoop_configuration(context / "conf" / "hadoop")
         (context / "conf" / "java17.args").write_text(java17_arguments)
+    elif image.folder == "postgresql":
+        _place(fetch_metastore_schema(settings), context / "hive-schema.postgres.sql")
     elif image.folder == "spark":
         _place(fetch_wheels(settings), context / "wheels")
     elif image.folder == "trino":

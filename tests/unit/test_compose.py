@@ -99,8 +99,8 @@ def test_compose_file_is_valid_against_the_compose_specification(compose: dict) 
 
 def test_the_schema_rejects_an_unknown_depends_on_condition(compose: dict) -> None:
     broken = json.loads(json.dumps(compose))
-    broken["services"]["trino"]["depends_on"]["hive-metastore"]["condition"] = "service_ready"
-    assert any("trino/depends_on" in error for error in schema_errors(broken))
+    broken["services"]["hive-metastore"]["depends_on"]["metastore-db"]["condition"] = "service_ready"
+    assert any("hive-metastore/depends_on" in error for error in schema_errors(broken))
 
 
 # --- images ------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def test_every_dependency_names_the_condition_it_waits_for(services: dict[str, d
 
 
 def test_up_wait_returns_only_after_both_init_jobs(services: dict[str, dict]) -> None:
-    assert set(services["trino"]["depends_on"]) >= {"hive-metastore", "hdfs-init", "kafka-init"}
+    assert set(services["trino"]["depends_on"]) >= {"hdfs-init", "kafka-init"}
     assert set(services["kafka-init"]["depends_on"]) == {"kafka"}
     assert set(services["hdfs-init"]["depends_on"]) == {"datanode"}
     assert services["spark-submit"]["profiles"] == ["submit"]
@@ -300,6 +300,7 @@ def test_heaps_fit_the_memory_target(services: dict[str, dict]) -> None:
     environment = {name: service.get("environment", {}) for name, service in services.items()}
     jvm_config = (REPOSITORY_ROOT / "conf" / "trino" / "jvm.config").read_text()
     metastore_script = (DOCKER_FOLDER / "hive-metastore" / "start-metastore.sh").read_text()
+    postgresql_script = (DOCKER_FOLDER / "postgresql" / "start-postgresql.sh").read_text()
     total = (
         megabytes(re.findall(r"-Xmx(\d+[mg])", environment["kafka"]["KAFKA_HEAP_OPTS"])[-1])
         + megabytes(environment["namenode"]["HADOOP_HEAPSIZE_MAX"])
@@ -308,9 +309,38 @@ def test_heaps_fit_the_memory_target(services: dict[str, dict]) -> None:
         + megabytes(environment["spark-worker"]["SPARK_DAEMON_MEMORY"])
         + megabytes(re.search(r"-Xmx(\d+[mg])", metastore_script).group(1))
         + megabytes(re.search(r"-Xmx(\d+[MmGg])", jvm_config).group(1))
+        + megabytes(re.search(r"shared_buffers=(\d+[MmGg])B", postgresql_script).group(1))
         + megabytes(SubmitOptions(master="spark://spark-master:7077").executor_memory)
     )
     assert total <= MEMORY_BUDGET_MEGABYTES
+
+
+# --- the metastore's database ---------------------------------------------------------------------------
+
+
+def test_the_metastore_runs_on_postgresql_with_hives_own_verified_schema(services: dict[str, dict]) -> None:
+    metastore = services["hive-metastore"]
+    assert metastore["depends_on"]["metastore-db"] == {"condition": "service_healthy"}
+    environment = metastore["environment"]
+    assert environment["HYPERION_METASTORE_DB_URL"] == "jdbc:postgresql://metastore-db:5432/metastore"
+    assert environment["HYPERION_METASTORE_DB_DRIVER"] == "org.postgresql.Driver"
+    assert (
+        environment["HYPERION_METASTORE_DB_USER"] == services["metastore-db"]["environment"]["POSTGRES_USER"]
+    )
+    # DataNucleus creating tables lazily deadlocks on PostgreSQL: the schema is loaded, then verified.
+    assert environment["HYPERION_METASTORE_AUTO_CREATE_SCHEMA"] == "false"
+    assert environment["HYPERION_METASTORE_SCHEMA_VERIFICATION"] == "true"
+    # Only the metastore, in the network, reaches the database; its data is on a named volume.
+    assert "ports" not in services["metastore-db"]
+    assert services["metastore-db"]["volumes"] == ["metastore-db-data:/var/lib/postgresql/data"]
+
+
+def test_the_database_image_loads_the_schema_script_the_build_context_receives() -> None:
+    script = (DOCKER_FOLDER / "postgresql" / "start-postgresql.sh").read_text()
+    assert "--file=/opt/hyperion/hive-schema.postgres.sql" in script and "ON_ERROR_STOP=1" in script
+    dockerfile = (DOCKER_FOLDER / "postgresql" / "Dockerfile").read_text()
+    assert "COPY hive-schema.postgres.sql " in dockerfile
+    assert docker.metastore_schema_version("4.0.1") == "4.0.0"
 
 
 # --- the health check script against fake servers ----------------------------------------------------
@@ -413,6 +443,25 @@ def test_datanode_check_asks_the_datanode_whether_it_is_registered(json_server) 
 
     assert healthcheck.datanode(datanode("RUNNING"))[0] is True
     assert healthcheck.datanode(datanode("CONNECTING"))[0] is False
+
+
+@pytest.mark.parametrize(
+    ("exit_status", "output", "healthy"), [(0, "4.0.0\n", True), (0, "\n", False), (2, "", False)]
+)
+def test_metastore_db_check_needs_a_schema_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exit_status: int, output: str, healthy: bool
+) -> None:
+    fake_psql = tmp_path / "psql"
+    fake_psql.write_text(
+        "#!/usr/bin/env bash\n"
+        '[[ "$*" == *"--username=hive --dbname=metastore"*VERSION* ]] || exit 3\n'
+        f"printf '{output}'; echo 'could not connect' >&2; exit {exit_status}\n"
+    )
+    fake_psql.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    monkeypatch.setenv("POSTGRES_USER", "hive")
+    monkeypatch.setenv("POSTGRES_DB", "metastore")
+    assert load_healthcheck().metastore_db("/var/run/postgresql")[0] is healthy
 
 
 def test_trino_check_follows_the_query_to_finished(json_server) -> None:
