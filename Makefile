@@ -71,7 +71,7 @@ demo: install validate-data up ## install, start the stack, run the whole pipeli
 docker-tools: ## install docker.io, start dockerd, build Compose v2 and make the base image (idempotent)
 	@scripts/00_docker_tools.sh
 
-images: install docker-tools fetch ## build the Docker runtime's missing images (ALL=1: rebuild every one)
+images: install docker-tools fetch ## build the Docker runtime's missing or out-of-date images (ALL=1: rebuild every one)
 	@$(PYTHON) scripts/docker_stack.py images $(if $(ALL),--all)
 
 trino: install ## the Trino CLI against the running stack (FILE=queries/x.sql runs a file)
@@ -129,14 +129,16 @@ lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/shellcheck scripts/*.sh scripts/trino .ci/run $$(find deploy docker -name '*.sh')
 	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-test: install lint validate-data ## every test but the Docker e2e and the EMR rehearsal; starts the local stack if none runs
-	@$(PYTHON) -m pytest tests -m "not docker and not rehearsal"
+# The Docker e2e (make test-docker, which first runs make docker-tools) runs beside the rest of the suite,
+# each half's lines prefixed; make test fails when either half fails (scripts/test_parallel.sh).
+test: install lint validate-data ## every test but the EMR rehearsal, the Docker e2e beside the rest; starts the local stack if none runs
+	@scripts/test_parallel.sh $(PYTHON) -m pytest tests -m "not docker and not rehearsal"
 
 test-rehearsal: install spark35-venv ## the EMR rehearsal as a test (not yet in make test: it has not passed here)
 	@$(PYTHON) -m pytest tests -m rehearsal
 
 test-docker: install docker-tools ## the Docker runtime's e2e: images, compose up on 127.0.0.2, the whole pipeline, down -v
-	@$(PYTHON) -m pytest tests -m docker
+	@$(PYTHON) -m pytest tests -m docker -p no:cacheprovider
 
 test-unit: install ## tests that need no services
 	@$(PYTHON) -m pytest tests -m "not integration and not e2e"

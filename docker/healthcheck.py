@@ -8,6 +8,8 @@ service can serve, not merely that its process runs or its port is open:
 - datanode: the DataNode's own web server answers and the DataNode says it is registered with the
   NameNode (both are needed before a WebHDFS write can be redirected to it);
 - spark-master: ALIVE; spark-worker: the master lists this worker as ALIVE;
+- metastore-db: PostgreSQL answers the metastore's role in its database, and Hive's schema is loaded
+  (its VERSION table names a version);
 - hive-metastore: a Thrift ``get_all_databases`` call returns a reply;
 - trino: a ``SELECT 1`` runs to FINISHED.
 
@@ -22,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import struct
+import subprocess
 import sys
 import urllib.request
 from collections.abc import Callable
@@ -150,12 +154,37 @@ def trino_policy(address: str) -> tuple[bool, str]:
     return bool(answer.get("healthy")), f"policy roots {answer.get('roots')}"
 
 
+def metastore_db(socket_directory: str) -> tuple[bool, str]:
+    """As the metastore's role (POSTGRES_USER) in its database (POSTGRES_DB), over the local socket."""
+    completed = subprocess.run(
+        [
+            "psql",
+            f"--host={socket_directory}",
+            f"--username={os.environ['POSTGRES_USER']}",
+            f"--dbname={os.environ['POSTGRES_DB']}",
+            "--tuples-only",
+            "--no-align",
+            "--command",
+            'select "SCHEMA_VERSION" from "VERSION"',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    version = completed.stdout.strip()
+    if completed.returncode != 0 or not version:
+        return False, completed.stderr.strip()[-200:] or "no schema version"
+    return True, f"metastore schema {version}"
+
+
 CHECKS: dict[str, tuple[Callable[[str], tuple[bool, str]], str]] = {
     "kafka": (kafka_api_versions, "127.0.0.1:29092"),
     "namenode": (namenode, "127.0.0.1:9870"),
     "datanode": (datanode, "127.0.0.1:9864"),
     "spark-master": (spark_master, "127.0.0.1:8090"),
     "spark-worker": (spark_worker, "spark-master:8090"),
+    "metastore-db": (metastore_db, "/var/run/postgresql"),
     "hive-metastore": (hive_metastore, "127.0.0.1:9083"),
     "trino": (trino, "127.0.0.1:8080"),
     "trino-policy": (trino_policy, "127.0.0.1:8181"),
@@ -170,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     check, default_address = CHECKS[arguments.service]
     try:
         healthy, detail = check(arguments.address or default_address)
-    except (OSError, ValueError, KeyError, struct.error) as error:
+    except (OSError, ValueError, KeyError, struct.error, subprocess.TimeoutExpired) as error:
         healthy, detail = False, f"{type(error).__name__}: {error}"
     print(f"{arguments.service}: {detail}", file=sys.stderr)
     return 0 if healthy else 1

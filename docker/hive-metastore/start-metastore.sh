@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start the Hive standalone metastore in the Docker runtime: the same Java command as the local runtime
-# (hyperion/runtime/services.py); the database comes from HYPERION_METASTORE_DB_* (Derby on a volume).
-# Prerequisites: the NameNode healthy. Re-run safe: DataNucleus creates the schema only once.
+# (hyperion/runtime/services.py); the database comes from HYPERION_METASTORE_DB_* (PostgreSQL).
+# Prerequisites: the NameNode and metastore-db healthy. Re-run safe: it only reads and writes metadata.
 set -euo pipefail
 
 conf=/opt/hyperion/conf

@@ -17,11 +17,14 @@ host's certificate store). The guarantees:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,13 +41,18 @@ DOCKER_DIRECTORY = REPOSITORY_ROOT / "docker"
 COMPOSE_FILE = REPOSITORY_ROOT / "docker-compose.yml"
 CONF_DIRECTORY = REPOSITORY_ROOT / "conf"
 BASE_IMAGE = "debian:bookworm-slim"
-# The PostgreSQL JDBC driver (Maven Central, fetched on the host like every other jar) stays in the
-# metastore image, so moving its database from Derby to PostgreSQL is a configuration change
-# (docs/docker-runtime.md, "Not done").
+# The metastore's database is PostgreSQL (Debian's 15): its JDBC driver goes into the metastore image,
+# and Hive's own schema script, from the metastore's binary release on Maven Central, into the database
+# image, which loads it on its first start.
 POSTGRESQL_JDBC = ("org.postgresql", "postgresql", "42.7.7")
+METASTORE_RELEASE = ("org.apache.hive", "hive-standalone-metastore-server", "tar.gz", "bin")
 # The Python packages of the Spark image (Spark jobs, and the init services that run scripts 01 and 02),
 # at the versions pyproject.toml pins for the host.
 SPARK_IMAGE_PACKAGES = ("pyspark", "pyarrow", "kafka-python", "hdfs", "jsonschema")
+# Every image carries its build context's digest in this label (the last line of each Dockerfile), so
+# that `make up` rebuilds an image whose Dockerfile, scripts or configuration changed.
+CONTEXT_DIGEST_LABEL = "org.hyperion.context-digest"
+SMALL_FILE_BYTES = 1 << 20
 # Where the Spark image's Python lives (docker/spark/Dockerfile).
 CONTAINER_PYTHON = "/opt/venv/bin/python3"
 
@@ -85,6 +93,7 @@ def images() -> tuple[Image, ...]:
             f"hyperion-hive-metastore:{COMPONENTS['hive-metastore'].version}",
             "hive-metastore",
         ),
+        Image("metastore-db", "hyperion-postgresql:15", "postgresql"),
         Image("spark-master", f"hyperion-spark:{pyspark}-python3.11", "spark"),
         Image("trino", f"hyperion-trino:{COMPONENTS['trino'].version}", "trino"),
     )
@@ -115,6 +124,45 @@ def fetch_postgresql_jdbc(settings: Settings) -> Path:
     _run(command, "fetching the PostgreSQL JDBC driver")
     if not target.is_file():
         raise DockerRuntimeError(f"Maven finished but {target} is missing")
+    return target
+
+
+def metastore_schema_version(metastore_version: str) -> str:
+    """The schema version of a metastore release: Hive 4.0.1 runs on schema 4.0.0 (major.minor.0)."""
+    major, minor, *_ = metastore_version.split(".")
+    return f"{major}.{minor}.0"
+
+
+def fetch_metastore_schema(settings: Settings) -> Path:
+    """Hive's PostgreSQL schema script for the pinned metastore, out of its release on Maven Central."""
+    version = COMPONENTS["hive-metastore"].version
+    schema = f"hive-schema-{metastore_schema_version(version)}.postgres.sql"
+    target = docker_cache(settings) / f"hive-{version}-{schema}"
+    if target.is_file():
+        return target
+    group, artifact, packaging, classifier = METASTORE_RELEASE
+    download = docker_cache(settings) / "metastore-release.partial"
+    shutil.rmtree(download, ignore_errors=True)
+    _run(
+        [
+            "mvn",
+            "--batch-mode",
+            "--no-transfer-progress",
+            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
+            f"-Dartifact={group}:{artifact}:{version}:{packaging}:{classifier}",
+            f"-DoutputDirectory={download}",
+        ],
+        "fetching the Hive metastore release for its schema script",
+    )
+    member = f"apache-hive-metastore-{version}-bin/scripts/metastore/upgrade/postgres/{schema}"
+    with tarfile.open(download / f"{artifact}-{version}-{classifier}.{packaging}") as release:
+        script = release.extractfile(member)
+        if script is None:
+            raise DockerRuntimeError(f"the metastore release has no {member}")
+        target.with_suffix(".partial").write_bytes(script.read())
+    target.with_suffix(".partial").rename(target)
+    # Only the script is kept; the release (about 80 MB) is not needed again.
+    shutil.rmtree(download)
     return target
 
 
@@ -256,6 +304,8 @@ def stage_build_context(image: Image, settings: Settings, root: Path) -> Path:
         _place(CONF_DIRECTORY / "hive", context / "conf" / "hive")
         render_docker_hadoop_configuration(context / "conf" / "hadoop")
         (context / "conf" / "java17.args").write_text(java17_arguments)
+    elif image.folder == "postgresql":
+        _place(fetch_metastore_schema(settings), context / "hive-schema.postgres.sql")
     elif image.folder == "spark":
         _place(fetch_wheels(settings), context / "wheels")
     elif image.folder == "trino":
@@ -288,30 +338,64 @@ def image_exists(tag: str) -> bool:
     return completed.returncode == 0
 
 
-def missing_images() -> list[Image]:
-    return [image for image in images() if not image_exists(image.tag)]
+def image_label(tag: str, label: str) -> str | None:
+    """The value of one label of a local image; None when the image or the label is missing."""
+    completed = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{json .Config.Labels}}", tag],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        return None
+    return (json.loads(completed.stdout) or {}).get(label)
 
 
-def build_images(settings: Settings, only_missing: bool = True) -> list[Image]:
-    """Stage the contexts of the images to build and build them one after the other; return them.
+def context_digest(context: Path) -> str:
+    """A digest of a staged build context: every file's path and size, and the bytes of the small ones.
 
-    One at a time, so that the shared first layer of the Java 17 images is built once and reused.
+    The small files are what we edit (Dockerfiles, scripts, the health check, conf/, rendered XML); the
+    large ones are versioned artifacts (jars, wheels) whose names change with their version, so reading
+    them (gigabytes) would only slow every ``make up`` down.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(path for path in context.rglob("*") if path.is_file()):
+        size = path.stat().st_size
+        digest.update(f"{path.relative_to(context)}\0{size}\0".encode())
+        if size < SMALL_FILE_BYTES:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_images(settings: Settings, only_changed: bool = True) -> list[Image]:
+    """Stage every image's context and build the images that are missing or out of date; return them.
+
+    An image is out of date when its ``CONTEXT_DIGEST_LABEL`` differs from its staged context's digest,
+    so an edited Dockerfile, script or conf/ file is never left out of a running stack. With
+    ``only_changed=False`` every image is built (Docker's layer cache still applies). One at a time, so
+    that the shared first layer of the Java 17 images is built once and reused.
     """
     if not image_exists(BASE_IMAGE):
         raise DockerRuntimeError(
             f"the base image {BASE_IMAGE} is missing: `docker pull {BASE_IMAGE}`, or make docker-tools "
             "to create it with debootstrap where no registry is reachable"
         )
-    wanted = missing_images() if only_missing else list(images())
     root = build_contexts_root(settings)
-    for image in wanted:
+    built = []
+    for image in images():
         context = stage_build_context(image, settings, root)
-        logger.info("building %s from %s", image.tag, context)
+        digest = context_digest(context)
+        if only_changed and image_label(image.tag, CONTEXT_DIGEST_LABEL) == digest:
+            continue
+        logger.info("building %s from %s (context %s)", image.tag, context, digest[:12])
         # Compose builds through the engine's own BuildKit, so no buildx plugin is needed.
-        completed = subprocess.run(compose_command("build", image.service), check=False)
+        completed = subprocess.run(
+            compose_command("build", "--build-arg", f"CONTEXT_DIGEST={digest}", image.service), check=False
+        )
         if completed.returncode != 0:
             raise DockerRuntimeError(f"building {image.tag} failed (exit {completed.returncode}); see above")
-    return wanted
+        built.append(image)
+    return built
 
 
 # --- Spark jobs inside the Compose network -----------------------------------------------------------

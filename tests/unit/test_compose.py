@@ -99,8 +99,8 @@ def test_compose_file_is_valid_against_the_compose_specification(compose: dict) 
 
 def test_the_schema_rejects_an_unknown_depends_on_condition(compose: dict) -> None:
     broken = json.loads(json.dumps(compose))
-    broken["services"]["trino"]["depends_on"]["hive-metastore"]["condition"] = "service_ready"
-    assert any("trino/depends_on" in error for error in schema_errors(broken))
+    broken["services"]["hive-metastore"]["depends_on"]["metastore-db"]["condition"] = "service_ready"
+    assert any("hive-metastore/depends_on" in error for error in schema_errors(broken))
 
 
 # --- images ------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def test_every_dependency_names_the_condition_it_waits_for(services: dict[str, d
 
 
 def test_up_wait_returns_only_after_both_init_jobs(services: dict[str, dict]) -> None:
-    assert set(services["trino"]["depends_on"]) >= {"hive-metastore", "hdfs-init", "kafka-init"}
+    assert set(services["trino"]["depends_on"]) >= {"hdfs-init", "kafka-init"}
     assert set(services["kafka-init"]["depends_on"]) == {"kafka"}
     assert set(services["hdfs-init"]["depends_on"]) == {"datanode"}
     assert services["spark-submit"]["profiles"] == ["submit"]
@@ -300,6 +300,7 @@ def test_heaps_fit_the_memory_target(services: dict[str, dict]) -> None:
     environment = {name: service.get("environment", {}) for name, service in services.items()}
     jvm_config = (REPOSITORY_ROOT / "conf" / "trino" / "jvm.config").read_text()
     metastore_script = (DOCKER_FOLDER / "hive-metastore" / "start-metastore.sh").read_text()
+    postgresql_script = (DOCKER_FOLDER / "postgresql" / "start-postgresql.sh").read_text()
     total = (
         megabytes(re.findall(r"-Xmx(\d+[mg])", environment["kafka"]["KAFKA_HEAP_OPTS"])[-1])
         + megabytes(environment["namenode"]["HADOOP_HEAPSIZE_MAX"])
@@ -308,9 +309,38 @@ def test_heaps_fit_the_memory_target(services: dict[str, dict]) -> None:
         + megabytes(environment["spark-worker"]["SPARK_DAEMON_MEMORY"])
         + megabytes(re.search(r"-Xmx(\d+[mg])", metastore_script).group(1))
         + megabytes(re.search(r"-Xmx(\d+[MmGg])", jvm_config).group(1))
+        + megabytes(re.search(r"shared_buffers=(\d+[MmGg])B", postgresql_script).group(1))
         + megabytes(SubmitOptions(master="spark://spark-master:7077").executor_memory)
     )
     assert total <= MEMORY_BUDGET_MEGABYTES
+
+
+# --- the metastore's database ---------------------------------------------------------------------------
+
+
+def test_the_metastore_runs_on_postgresql_with_hives_own_verified_schema(services: dict[str, dict]) -> None:
+    metastore = services["hive-metastore"]
+    assert metastore["depends_on"]["metastore-db"] == {"condition": "service_healthy"}
+    environment = metastore["environment"]
+    assert environment["HYPERION_METASTORE_DB_URL"] == "jdbc:postgresql://metastore-db:5432/metastore"
+    assert environment["HYPERION_METASTORE_DB_DRIVER"] == "org.postgresql.Driver"
+    assert (
+        environment["HYPERION_METASTORE_DB_USER"] == services["metastore-db"]["environment"]["POSTGRES_USER"]
+    )
+    # DataNucleus creating tables lazily deadlocks on PostgreSQL: the schema is loaded, then verified.
+    assert environment["HYPERION_METASTORE_AUTO_CREATE_SCHEMA"] == "false"
+    assert environment["HYPERION_METASTORE_SCHEMA_VERIFICATION"] == "true"
+    # Only the metastore, in the network, reaches the database; its data is on a named volume.
+    assert "ports" not in services["metastore-db"]
+    assert services["metastore-db"]["volumes"] == ["metastore-db-data:/var/lib/postgresql/data"]
+
+
+def test_the_database_image_loads_the_schema_script_the_build_context_receives() -> None:
+    script = (DOCKER_FOLDER / "postgresql" / "start-postgresql.sh").read_text()
+    assert "--file=/opt/hyperion/hive-schema.postgres.sql" in script and "ON_ERROR_STOP=1" in script
+    dockerfile = (DOCKER_FOLDER / "postgresql" / "Dockerfile").read_text()
+    assert "COPY hive-schema.postgres.sql " in dockerfile
+    assert docker.metastore_schema_version("4.0.1") == "4.0.0"
 
 
 # --- the health check script against fake servers ----------------------------------------------------
@@ -415,6 +445,25 @@ def test_datanode_check_asks_the_datanode_whether_it_is_registered(json_server) 
     assert healthcheck.datanode(datanode("CONNECTING"))[0] is False
 
 
+@pytest.mark.parametrize(
+    ("exit_status", "output", "healthy"), [(0, "4.0.0\n", True), (0, "\n", False), (2, "", False)]
+)
+def test_metastore_db_check_needs_a_schema_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exit_status: int, output: str, healthy: bool
+) -> None:
+    fake_psql = tmp_path / "psql"
+    fake_psql.write_text(
+        "#!/usr/bin/env bash\n"
+        '[[ "$*" == *"--username=hive --dbname=metastore"*VERSION* ]] || exit 3\n'
+        f"printf '{output}'; echo 'could not connect' >&2; exit {exit_status}\n"
+    )
+    fake_psql.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    monkeypatch.setenv("POSTGRES_USER", "hive")
+    monkeypatch.setenv("POSTGRES_DB", "metastore")
+    assert load_healthcheck().metastore_db("/var/run/postgresql")[0] is healthy
+
+
 def test_trino_check_follows_the_query_to_finished(json_server) -> None:
     healthcheck = load_healthcheck()
 
@@ -436,33 +485,117 @@ def test_trino_check_follows_the_query_to_finished(json_server) -> None:
 # --- runtime detection -------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def listening_address() -> Iterator[str]:
+    """host:port of a socket that accepts connections, standing in for a running local stack's Kafka."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        yield f"127.0.0.1:{server.getsockname()[1]}"
+
+
+def closed_address() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{probe.getsockname()[1]}"
+
+
 @pytest.mark.parametrize(
-    ("engine_answers", "compose_works", "expected"),
-    [(True, True, "docker"), (True, False, "local"), (False, True, "local")],
+    ("engine_answers", "compose_works", "docker_kafka", "local_stack_runs", "expected"),
+    [
+        (True, True, "", False, "docker"),
+        (True, False, "", False, "local"),
+        (False, True, "", False, "local"),
+        # The runtime that is up wins over what the machine could run.
+        (True, True, "", True, "local"),
+        (True, True, "127.0.0.2:9092", False, "docker"),
+        (True, False, "", True, "local"),
+        # A local stack on 127.0.0.1 and a Docker stack beside it on 127.0.0.2: the default address wins.
+        (True, True, "127.0.0.2:9092", True, "local"),
+        (True, True, "LOCAL", False, "docker"),
+    ],
 )
-def test_detect_runtime_needs_an_engine_and_compose_v2(
-    tmp_path: Path, engine_answers: bool, compose_works: bool, expected: str
+def test_detect_runtime_prefers_the_running_stack_then_needs_an_engine_and_compose_v2(
+    tmp_path: Path,
+    listening_address: str,
+    engine_answers: bool,
+    compose_works: bool,
+    docker_kafka: str,
+    local_stack_runs: bool,
+    expected: str,
 ) -> None:
+    local_address = listening_address if local_stack_runs else closed_address()
+    # "LOCAL": the Docker stack's Kafka is published on the local runtime's address itself.
+    docker_kafka = local_address if docker_kafka == "LOCAL" else docker_kafka
     fake_docker = tmp_path / "docker"
     fake_docker.write_text(
         "#!/usr/bin/env bash\n"
         f'if [[ "$1" == info ]]; then exit {0 if engine_answers else 1}; fi\n'
-        f'if [[ "$1" == compose ]]; then echo v2.40.3; exit {0 if compose_works else 1}; fi\n'
+        f'if [[ "$1" == compose ]]; then [[ {int(compose_works)} == 1 ]] || exit 1; fi\n'
+        'if [[ "$*" == *" port kafka 9092"* ]]; then '
+        f"{f'echo {docker_kafka}' if docker_kafka else 'exit 1'}; exit 0; fi\n"
+        'if [[ "$*" == *version* ]]; then echo v2.40.3; exit 0; fi\n'
         "exit 1\n"
     )
     fake_docker.chmod(0o755)
-    completed = detect_runtime(tmp_path)
+    completed = subprocess.run(
+        [str(REPOSITORY_ROOT / "scripts" / "detect_runtime.sh")],
+        env={
+            **os.environ,
+            "PATH": f"{tmp_path}:/usr/bin:/bin",
+            "HYPERION_DETECT_LOCAL_ADDRESS": local_address,
+            "HYPERION_RUNTIME_DIRECTORY": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert completed.stdout.strip() == expected
     assert completed.stderr.startswith(f"runtime {expected}: ")
     if engine_answers and not compose_works:
         assert "docker compose" in completed.stderr
+    if expected == "docker" and docker_kafka:
+        assert f"its Kafka on {docker_kafka}" in completed.stderr
+
+
+def test_a_build_context_digest_follows_the_small_files_bytes_and_every_files_size(tmp_path: Path) -> None:
+    context = tmp_path / "context"
+    (context / "conf").mkdir(parents=True)
+    (context / "Dockerfile").write_text("FROM debian:bookworm-slim\n")
+    (context / "conf" / "server.properties").write_text("a=1\n")
+    (context / "artifact.jar").write_bytes(b"\0" * docker.SMALL_FILE_BYTES)
+    first = docker.context_digest(context)
+    assert docker.context_digest(context) == first
+    (context / "conf" / "server.properties").write_text("a=2\n")
+    edited = docker.context_digest(context)
+    assert edited != first
+    # A large artifact is known by its name and size (its version is in its name).
+    (context / "artifact.jar").write_bytes(b"\1" * docker.SMALL_FILE_BYTES)
+    assert docker.context_digest(context) == edited
+    (context / "artifact.jar").write_bytes(b"\1" * (docker.SMALL_FILE_BYTES + 1))
+    assert docker.context_digest(context) != edited
+
+
+def test_every_dockerfile_ends_with_its_context_digest_label() -> None:
+    for dockerfile in sorted(DOCKER_FOLDER.glob("*/Dockerfile")):
+        last_lines = dockerfile.read_text().strip().splitlines()[-2:]
+        assert last_lines == [
+            "ARG CONTEXT_DIGEST=unknown",
+            f"LABEL {docker.CONTEXT_DIGEST_LABEL}=${{CONTEXT_DIGEST}}",
+        ], dockerfile
 
 
 def detect_runtime(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
     """detect_runtime.sh with tmp_path first on PATH and as the runtime directory."""
     return subprocess.run(
         [str(REPOSITORY_ROOT / "scripts" / "detect_runtime.sh"), *arguments],
-        env={**os.environ, "PATH": f"{tmp_path}:/usr/bin:/bin", "HYPERION_RUNTIME_DIRECTORY": str(tmp_path)},
+        env={
+            **os.environ,
+            "PATH": f"{tmp_path}:/usr/bin:/bin",
+            "HYPERION_RUNTIME_DIRECTORY": str(tmp_path),
+            # Nothing listens on port 9: no local stack seems to run.
+            "HYPERION_DETECT_LOCAL_ADDRESS": "127.0.0.1:9",
+        },
         capture_output=True,
         text=True,
         check=True,
