@@ -206,7 +206,10 @@ def write_table(
     path = join_path(output_root, table, version)
     partition_columns = PARTITION_COLUMNS.get(table, [])
     # One file per table (or per partition): the tables are small, and Trino reads fewer footers.
-    writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.repartition(1)
+    # coalesce(1), not repartition(1): every unpartitioned table ends in an aggregation, a window or a
+    # join, so the single task only runs that last step, and the extra shuffle (a stage of its own, each
+    # a job under adaptive execution) is saved (docs/05-transform.md, "Job 03's stages").
+    writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.coalesce(1)
     writer = writer_frame.write.mode("errorifexists").option("compression", "zstd")
     if partition_columns:
         writer = writer.partitionBy(*partition_columns)
