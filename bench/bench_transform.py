@@ -1,25 +1,28 @@
-"""Benchmark the transform: Spark job 03 against DuckDB on the same raw rows, and Trino query latency.
+"""Benchmark the transform: per-job stages, tasks and seconds; job 03 against DuckDB; Trino query latency.
 
-Purpose: the numbers of issue 5's "Measure" section.
+Purpose: the numbers of issues 5 and 14.
 
-1. Generates N box-office raw rows (default 10,000,000) with the seeded generator (``--scale`` theaters per
-   state so that N rows exist), as landed film-day envelopes, into a local folder (reused by later runs
-   with the same N and seed). Both engines read the same files through ``file://``.
-2. Spark: runs job 01 (films, untimed) and then job 03 through spark-submit on the standalone master;
-   reports the wall time (spark-submit start to exit, JVM start included), the job's own time (from its
-   summary line) and both per million rows.
+1. Generates N box-office raw rows per ``--rows`` value (default 1,000,000 and 10,000,000) with the seeded
+   generator (``--scale`` theaters per state so that N rows exist), as landed film-day envelopes, into a
+   local folder (reused by later runs with the same N and seed). Both engines read the same ``file://``.
+2. Spark: job 01 (films) and then job 03, each as its own application (spark_jobs/transform_all.py
+   ``--jobs 01`` / ``--jobs 03``) on the standalone master. Per job: stages and tasks that ran (the
+   status tracker), its own seconds ("work", from its summary line) and start-up (the submit's wall time
+   minus the work: JVM, session, executor, stop); the executors' peak heap.
 3. DuckDB (Python, single node, all cores): the same deduplication, daily, weekly and per-film aggregation
-   on the same files, written as Parquet; reports the time and the Spark / DuckDB ratios (target <= 3).
-   The two engines' daily totals are compared, so the benchmark fails if they disagree.
-4. Trino: every queries/*.sql question against hive.<--trino-schema> (tables registered by
-   scripts/06_queries.py over the bundled data), one warm-up then ``--repeats`` timed runs; reports the
-   median (target <= 1 s).
+   on the same files, written as Parquet; the ratios job 03 / DuckDB by job time (targets: <= 8 at 1M, <= 3
+   at 10M) and by wall time. The two engines' daily totals must agree, or the benchmark fails.
+4. ``--scale [ROWS ...]`` (bare: 1M 10M 50M): job 03 alone at each size, for the scale line (seconds per
+   million rows and the peak executor heap).
+5. Trino: every queries/*.sql question against hive.<--trino-schema> (tables registered by
+   scripts/06_queries.py over the bundled data), one warm-up then ``--repeats`` timed runs; the median.
 
-Outputs: a Markdown summary on stdout and the figures as JSON in bench/output/transform/results.json.
+Outputs: a Markdown summary on stdout (with the load average at the start) and the figures as JSON in
+bench/output/transform/results.json.
 
 Run:
-    .venv/bin/python bench/bench_transform.py                      (make bench-transform; 10M rows)
-    .venv/bin/python bench/bench_transform.py --rows 1000000 --skip-trino
+    .venv/bin/python bench/bench_transform.py                          (make bench-transform)
+    .venv/bin/python bench/bench_transform.py --rows 1000000 --skip-trino --scale
 """
 
 from __future__ import annotations

@@ -203,7 +203,7 @@ def film_partitioned(daily: DataFrame, partitions: int = DAILY_PARTITIONS) -> Da
 
 def build_weekly(daily: DataFrame, films: DataFrame) -> DataFrame:
     """``box_office_weekly``: film x release week; week 1 is the release date and the six days after it."""
-    with_release = daily.join(films.select("film_key", "release_date"), "film_key")
+    with_release = daily.join(F.broadcast(films.select("film_key", "release_date")), "film_key")
     weekly = (
         with_release.withColumn(
             "week_number",
@@ -235,7 +235,7 @@ def opening_weekend(date: Column, release_date: Column) -> Column:
 
 def build_film_summary(daily: DataFrame, films: DataFrame) -> DataFrame:
     """``box_office_film_summary``: one row per film with box office."""
-    with_release = daily.join(films.select("film_key", "release_date"), "film_key")
+    with_release = daily.join(F.broadcast(films.select("film_key", "release_date")), "film_key")
     per_day = with_release.groupBy("film_key", "film_id", "release_date", "box_office_date").agg(
         F.sum("gross_cents").alias("day_gross_cents")
     )
