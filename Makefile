@@ -98,7 +98,7 @@ consume: install ## 04: land the topics in HDFS exactly once, until caught up
 
 ingest: topics hdfs-init produce consume ## the whole ingest stage (01-04)
 
-transform: install ## 05: Spark jobs 01-04 on the standalone master: /raw -> /processed -> exports/
+transform: install ## 05: Spark jobs 01-04 as one application on the master: /raw -> /processed -> exports/
 	@$(PYTHON) scripts/05_transform.py
 
 queries: install ## 06: register the tables in Trino and run queries/*.sql into docs/query_results/
@@ -173,8 +173,8 @@ bench-data: install ## box-office generator rows/s and memory at 1M and 10M rows
 bench-ingest: install ## 1M box-office rows through Kafka and HDFS, against Kafka's ProducerPerformance
 	@$(PYTHON) bench/bench_ingest.py
 
-bench-transform: install ## Spark job 03 on 10M rows against DuckDB; Trino query latency
-	@$(PYTHON) bench/bench_transform.py
+bench-transform: install ## jobs 01/03 stages, tasks, start-up and work; job 03 vs DuckDB at 1M and 10M rows; Trino latency (ARGS="--scale" adds 1M/10M/50M)
+	@$(PYTHON) bench/bench_transform.py $(ARGS)
 
 bench-web: install ## site load, filter latency and bundle size in headless Chromium
 	@node bench/bench_site.mjs --runs 5

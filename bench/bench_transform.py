@@ -1,25 +1,28 @@
-"""Benchmark the transform: Spark job 03 against DuckDB on the same raw rows, and Trino query latency.
+"""Benchmark the transform: per-job stages, tasks and seconds; job 03 against DuckDB; Trino query latency.
 
-Purpose: the numbers of issue 5's "Measure" section.
+Purpose: the numbers of issues 5 and 14.
 
-1. Generates N box-office raw rows (default 10,000,000) with the seeded generator (``--scale`` theaters per
-   state so that N rows exist), as landed film-day envelopes, into a local folder (reused by later runs
-   with the same N and seed). Both engines read the same files through ``file://``.
-2. Spark: runs job 01 (films, untimed) and then job 03 through spark-submit on the standalone master;
-   reports the wall time (spark-submit start to exit, JVM start included), the job's own time (from its
-   summary line) and both per million rows.
+1. Generates N box-office raw rows per ``--rows`` value (default 1,000,000 and 10,000,000) with the seeded
+   generator (``--scale`` theaters per state so that N rows exist), as landed film-day envelopes, into a
+   local folder (reused by later runs with the same N and seed). Both engines read the same ``file://``.
+2. Spark: job 01 (films) and then job 03, each as its own application (spark_jobs/transform_all.py
+   ``--jobs 01`` / ``--jobs 03``) on the standalone master. Per job: stages and tasks that ran (the
+   status tracker), its own seconds ("work", from its summary line) and start-up (the submit's wall time
+   minus the work: JVM, session, executor, stop); the executors' peak heap.
 3. DuckDB (Python, single node, all cores): the same deduplication, daily, weekly and per-film aggregation
-   on the same files, written as Parquet; reports the time and the Spark / DuckDB ratios (target <= 3).
-   The two engines' daily totals are compared, so the benchmark fails if they disagree.
-4. Trino: every queries/*.sql question against hive.<--trino-schema> (tables registered by
-   scripts/06_queries.py over the bundled data), one warm-up then ``--repeats`` timed runs; reports the
-   median (target <= 1 s).
+   on the same files, written as Parquet; the ratios job 03 / DuckDB by job time (targets: <= 8 at 1M, <= 3
+   at 10M) and by wall time. The two engines' daily totals must agree, or the benchmark fails.
+4. ``--scale [ROWS ...]`` (bare: 1M 10M 50M): job 03 alone at each size, for the scale line (seconds per
+   million rows and the peak executor heap).
+5. Trino: every queries/*.sql question against hive.<--trino-schema> (tables registered by
+   scripts/06_queries.py over the bundled data), one warm-up then ``--repeats`` timed runs; the median.
 
-Outputs: a Markdown summary on stdout and the figures as JSON in bench/output/transform/results.json.
+Outputs: a Markdown summary on stdout (with the load average at the start) and the figures as JSON in
+bench/output/transform/results.json.
 
 Run:
-    .venv/bin/python bench/bench_transform.py                      (make bench-transform; 10M rows)
-    .venv/bin/python bench/bench_transform.py --rows 1000000 --skip-trino
+    .venv/bin/python bench/bench_transform.py                          (make bench-transform)
+    .venv/bin/python bench/bench_transform.py --rows 1000000 --skip-trino --scale
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import argparse
 import json
 import logging
 import math
-import re
+import os
 import shutil
 import statistics
 import sys
@@ -40,7 +43,8 @@ import duckdb
 import trino
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
-from hyperion.runtime.spark_submit import JOB_SCRIPTS, SubmitOptions, build_package_archive, run_job
+from hyperion.pipeline import Locations
+from hyperion.runtime.spark_submit import SubmitOptions, TransformReport, build_package_archive, run_transform
 from hyperion.transform.publish import newest_complete
 from hyperion.transform.storage import LocalVersionStore
 from hyperion.transform.trino_sql import question_files, read_query_file, run_statements
@@ -56,7 +60,7 @@ BUNDLED_ROWS_PER_THEATER = 510_153  # rows of the whole catalog at --scale 1 (se
 # About half a million rows per landed file, like a consumer rolling files by size.
 ROWS_PER_FILE = 500_000
 STATES = 51
-SUMMARY_SECONDS = re.compile(r"seconds=([0-9.]+)")
+SCALE_ROWS = (1_000_000, 10_000_000, 50_000_000)
 
 DUCKDB_RAW_COLUMNS = (
     "{schema_version: 'BIGINT', source_file: 'VARCHAR', source_location: 'VARCHAR', run_id: 'VARCHAR', "
@@ -69,7 +73,20 @@ DUCKDB_RAW_COLUMNS = (
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     settings = get_settings()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="box-office raw rows to generate")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        default=[1_000_000, 10_000_000],
+        help="box-office raw row counts to compare with DuckDB",
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        nargs="*",
+        default=None,
+        help="also run job 03 alone at these row counts (bare --scale: 1M 10M 50M) for the scale line",
+    )
     parser.add_argument("--seed", default="42")
     parser.add_argument(
         "--work-directory", type=Path, default=REPOSITORY_ROOT / "bench" / "output" / "transform"
@@ -79,10 +96,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--trino-schema", default=settings.trino_schema, help="schema with the bundled tables"
     )
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per Trino query")
-    parser.add_argument("--skip-spark", action="store_true")
-    parser.add_argument("--skip-duckdb", action="store_true")
     parser.add_argument("--skip-trino", action="store_true")
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    if arguments.scale == []:
+        arguments.scale = list(SCALE_ROWS)
+    return arguments
 
 
 def write_raw(raw_directory: Path, rows: int, seed: str) -> int:
@@ -138,31 +156,51 @@ def write_raw(raw_directory: Path, rows: int, seed: str) -> int:
     return written
 
 
-def run_spark(arguments: argparse.Namespace, raw_root: str, spark_output: Path, rows: int) -> dict[str, Any]:
+def run_driver(
+    arguments: argparse.Namespace, options: SubmitOptions, locations: Locations, keys: list[str], log: Path
+) -> TransformReport:
+    """One application (spark_jobs/transform_all.py) running ``keys``; its per-job figures."""
+    report = run_transform(locations, options, log, keys)
+    for job in report.jobs:
+        logger.info("spark: %s: %s", job.name, job.text)
+    return report
+
+
+def job_figures(report: TransformReport, rows: int) -> dict[str, Any]:
+    """The one job of ``report`` (a ``--jobs 03`` application): stages, tasks, start-up and work seconds."""
+    (job,) = report.jobs
+    peak = report.driver.get("peak_executor_heap_bytes")
+    return {
+        "job": job.name,
+        "stages": int(job.figures.get("stages", 0)),
+        "tasks": int(job.figures.get("tasks", 0)),
+        "wall_seconds": round(report.wall_seconds, 2),
+        "startup_seconds": round(report.startup_seconds, 2),
+        "job_seconds": job.seconds,
+        "job_seconds_per_million_rows": round(job.seconds / rows * 1e6, 2),
+        "wall_seconds_per_million_rows": round(report.wall_seconds / rows * 1e6, 2),
+        "peak_executor_heap_mib": round(peak / 2**20) if peak else None,
+        "summary": job.text,
+    }
+
+
+def run_spark(
+    arguments: argparse.Namespace, raw_directory: Path, spark_output: Path, rows: int
+) -> dict[str, Any]:
+    """Job 01 then job 03, each as its own application (job 03's wall time is then its own)."""
     options = SubmitOptions(
         master=arguments.master, py_files=build_package_archive(arguments.work_directory / "hyperion.zip")
     )
-    common = [
-        "--input",
-        raw_root,
-        "--output",
-        spark_output.as_uri(),
-        "--rejects",
-        (spark_output.parent / "spark-rejects").as_uri(),
-    ]
-    run_job(JOB_SCRIPTS["01"], common, options, arguments.work_directory / "spark-01.log")
-    log = arguments.work_directory / "spark-03.log"
-    wall_seconds = run_job(JOB_SCRIPTS["03"], common, options, log)
-    summary = next(line for line in log.read_text().splitlines() if "rows_in=" in line)
-    job_seconds = float(SUMMARY_SECONDS.search(summary).group(1))
-    logger.info("spark: %s", summary.split(": ", 1)[-1])
-    return {
-        "wall_seconds": round(wall_seconds, 2),
-        "job_seconds": job_seconds,
-        "wall_seconds_per_million_rows": round(wall_seconds / rows * 1e6, 2),
-        "job_seconds_per_million_rows": round(job_seconds / rows * 1e6, 2),
-        "summary": summary.split(": ", 1)[-1],
-    }
+    locations = Locations(
+        raw=raw_directory.as_uri(),
+        processed=spark_output.as_uri(),
+        rejects=(spark_output.parent / "spark-rejects").as_uri(),
+        exports=str(spark_output.parent / "spark-exports"),
+    )
+    work = arguments.work_directory
+    films = run_driver(arguments, options, locations, ["01"], work / f"spark-01-{rows}.log")
+    boxoffice = run_driver(arguments, options, locations, ["03"], work / f"spark-03-{rows}.log")
+    return {"01": job_figures(films, rows), "03": job_figures(boxoffice, rows)}
 
 
 def duckdb_statements(raw_glob: str, films_glob: str, output: Path) -> list[str]:
@@ -306,25 +344,62 @@ def run_trino(schema: str, repeats: int) -> dict[str, Any]:
     return latencies
 
 
+def compare(arguments: argparse.Namespace, rows: int) -> dict[str, Any]:
+    """Jobs 01 and 03 on ``rows`` generated rows, DuckDB on the same files, and the ratios."""
+    raw_directory = arguments.work_directory / f"raw-{rows}"
+    spark_output = arguments.work_directory / f"spark-processed-{rows}"
+    rows = write_raw(raw_directory, rows, arguments.seed)
+    result: dict[str, Any] = {"rows": rows, "spark": run_spark(arguments, raw_directory, spark_output, rows)}
+    result["duckdb"] = run_duckdb(
+        raw_directory, spark_output, arguments.work_directory / f"duckdb-processed-{rows}", rows
+    )
+    spark_daily = spark_daily_totals(spark_output)
+    duck_daily = (result["duckdb"]["daily_rows"], result["duckdb"]["daily_total_cents"])
+    if spark_daily != duck_daily:
+        raise RuntimeError(f"engines disagree at {rows} rows: spark daily {spark_daily}, duckdb {duck_daily}")
+    job_03 = result["spark"]["03"]
+    result["ratio_job"] = round(job_03["job_seconds"] / result["duckdb"]["seconds"], 2)
+    result["ratio_wall"] = round(job_03["wall_seconds"] / result["duckdb"]["seconds"], 2)
+    return result
+
+
+def scale_point(arguments: argparse.Namespace, rows: int) -> dict[str, Any]:
+    """Job 03 alone on ``rows`` rows: time per million and the executors' peak heap."""
+    raw_directory = arguments.work_directory / f"raw-{rows}"
+    rows = write_raw(raw_directory, rows, arguments.seed)
+    figures = run_spark(arguments, raw_directory, arguments.work_directory / f"spark-processed-{rows}", rows)
+    return {"rows": rows, **figures["03"]}
+
+
 def render(results: dict[str, Any]) -> str:
-    lines = [f"# Transform benchmark ({results['rows']:,} raw box-office rows)", ""]
-    spark, duck = results.get("spark"), results.get("duckdb")
-    if spark:
-        lines.append(
-            f"- Spark job 03 (spark-submit, standalone, 2 cores): wall {spark['wall_seconds']} s "
-            f"({spark['wall_seconds_per_million_rows']} s per million rows); job {spark['job_seconds']} s "
-            f"({spark['job_seconds_per_million_rows']} s per million rows)"
-        )
-    if duck:
-        lines.append(
-            f"- DuckDB (same files, same outputs): {duck['seconds']} s "
-            f"({duck['seconds_per_million_rows']} s per million rows)"
-        )
-    if spark and duck:
-        lines.append(
-            f"- Spark / DuckDB: {results['ratio_wall']} (wall), {results['ratio_job']} (job time); "
-            "target <= 3"
-        )
+    lines = ["# Transform benchmark", "", f"load average at start: {results['load_average']}", ""]
+    lines += [
+        "| rows | job | stages | tasks | start-up s | work s | wall s | DuckDB s | ratio (job) "
+        "| ratio (wall) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for comparison in results["comparisons"]:
+        for key, job in comparison["spark"].items():
+            duck = comparison["duckdb"]["seconds"] if key == "03" else ""
+            ratios = (comparison["ratio_job"], comparison["ratio_wall"]) if key == "03" else ("", "")
+            lines.append(
+                f"| {comparison['rows']:,} | {job['job']} | {job['stages']} | {job['tasks']} | "
+                f"{job['startup_seconds']} | {job['job_seconds']} | {job['wall_seconds']} | {duck} | "
+                f"{ratios[0]} | {ratios[1]} |"
+            )
+    lines.append("")
+    lines.append("Targets: job 03 / DuckDB by job time <= 8 at 1M rows, <= 3 at 10M rows.")
+    if results.get("scale"):
+        lines += [
+            "",
+            "| rows | job 03 s | s per million rows | peak executor heap (MiB) |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {point['rows']:,} | {point['job_seconds']} | {point['job_seconds_per_million_rows']} | "
+            f"{point['peak_executor_heap_mib']} |"
+            for point in results["scale"]
+        ]
     if "trino_median_seconds" in results:
         lines += ["", "| query | Trino warm median (s) |", "|---|---|"]
         lines += [f"| {name} | {seconds} |" for name, seconds in results["trino_median_seconds"].items()]
@@ -337,31 +412,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     arguments.work_directory.mkdir(parents=True, exist_ok=True)
-    raw_directory = arguments.work_directory / "raw"
-    spark_output = arguments.work_directory / "spark-processed"
-    results: dict[str, Any] = {"rows": arguments.rows, "seed": arguments.seed}
-    if not (arguments.skip_spark and arguments.skip_duckdb):
-        results["rows"] = write_raw(raw_directory, arguments.rows, arguments.seed)
-    if not arguments.skip_spark:
-        results["spark"] = run_spark(arguments, raw_directory.as_uri(), spark_output, results["rows"])
-    if not arguments.skip_duckdb:
-        results["duckdb"] = run_duckdb(
-            raw_directory, spark_output, arguments.work_directory / "duckdb-processed", results["rows"]
-        )
-    if "spark" in results and "duckdb" in results:
-        spark_rows, spark_total = spark_daily_totals(spark_output)
-        if (spark_rows, spark_total) != (
-            results["duckdb"]["daily_rows"],
-            results["duckdb"]["daily_total_cents"],
-        ):
-            logger.error(
-                "engines disagree: spark daily %s, duckdb daily %s",
-                (spark_rows, spark_total),
-                results["duckdb"],
-            )
-            return 1
-        results["ratio_wall"] = round(results["spark"]["wall_seconds"] / results["duckdb"]["seconds"], 2)
-        results["ratio_job"] = round(results["spark"]["job_seconds"] / results["duckdb"]["seconds"], 2)
+    results: dict[str, Any] = {"seed": arguments.seed, "load_average": " ".join(map(str, os.getloadavg()))}
+    results["comparisons"] = [compare(arguments, rows) for rows in arguments.rows]
+    compared = {comparison["rows"]: comparison["spark"]["03"] for comparison in results["comparisons"]}
+    results["scale"] = [
+        {"rows": rows, **compared[rows]} if rows in compared else scale_point(arguments, rows)
+        for rows in arguments.scale or []
+    ]
     if not arguments.skip_trino:
         results["trino_median_seconds"] = run_trino(arguments.trino_schema, arguments.repeats)
     (arguments.work_directory / "results.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -190,6 +190,42 @@ def spark_submit_arguments(job: Job, locations: Locations, target: SubmitTarget)
     ]
 
 
+# --- the whole transform as one Spark application ------------------------------------------------------
+
+# The driver that runs the selected jobs in order in one SparkSession (``make transform``): one JVM, one
+# executor set, one Python worker pool instead of four. Each job still runs alone from its own script.
+TRANSFORM_DRIVER_SCRIPT = "transform_all.py"
+
+
+def driver_arguments(locations: Locations, keys: Sequence[str] | None = None) -> list[str]:
+    """The driver's arguments for a run of the jobs ``keys`` (all by default) over ``locations``."""
+    selected = [job.key for job in select_jobs(keys)]
+    return [
+        "--raw",
+        locations.raw,
+        "--processed",
+        locations.processed,
+        "--rejects",
+        locations.rejects,
+        "--exports",
+        locations.exports,
+        "--jobs",
+        *selected,
+    ]
+
+
+def driver_submit_arguments(
+    locations: Locations, target: SubmitTarget, keys: Sequence[str] | None = None
+) -> list[str]:
+    """The whole command line that runs the jobs ``keys`` in one application on ``target``."""
+    return [
+        *target.command,
+        *(["--py-files", target.py_files] if target.py_files else []),
+        join_location(target.jobs_directory, TRANSFORM_DRIVER_SCRIPT),
+        *driver_arguments(locations, keys),
+    ]
+
+
 # --- the Compose runtime -----------------------------------------------------------------------------------
 
 # In the Compose network the services answer by name, and the checkout is mounted read-only at the
@@ -213,3 +249,10 @@ def docker_compose_commands(
 ) -> list[list[str]]:
     """The commands that run the whole transform in the Compose runtime, in order."""
     return [spark_submit_arguments(job, locations, target) for job in JOBS]
+
+
+def docker_compose_driver_command(
+    locations: Locations = DOCKER_LOCATIONS, target: SubmitTarget = DOCKER_COMPOSE_SUBMIT
+) -> list[str]:
+    """The one command that runs the whole transform in one application in the Compose runtime."""
+    return driver_submit_arguments(locations, target)

@@ -1,15 +1,12 @@
-"""Run Spark jobs 01 to 04 on the standalone master: raw landing -> processed tables -> site exports.
+"""Run Spark jobs 01 to 04 as one Spark application on the master: raw -> processed -> exports.
 
-Purpose: the transform step of the pipeline. Zips the hyperion package for ``--py-files`` and runs each
-job through ``spark-submit`` in order (01 films, 02 characters, 03 box office, 04 exports), stopping at the
-first failure with the tail of its log.
-
+Purpose: the transform step. Zips the hyperion package for ``--py-files`` and submits
+spark_jobs/transform_all.py once (rendered from hyperion/pipeline.py), which runs 01 films, 02 characters,
+03 box office and 04 exports in order in one session; stops at the first failure with the log's tail.
 Inputs:  --raw (default <HYPERION_HDFS_URL>/raw): the consumers' landed JSON Lines, /raw/<topic>/*.jsonl.
-Outputs: --processed (default <HYPERION_HDFS_URL>/processed): one Parquet folder per table, overwritten;
-         --rejects (default <HYPERION_HDFS_URL>/rejects/transform); --exports (default exports/): the site's
-         Parquet files and manifest.json. Job logs go to .runtime/logs/transform/<job>.log; each job's
-         one-line summary is repeated on stderr.
-
+Outputs: --processed (default <HYPERION_HDFS_URL>/processed): a new version folder per table;
+         --rejects (default <HYPERION_HDFS_URL>/rejects/transform); --exports (default exports/). The log
+         goes to .runtime/logs/transform/transform.log; stdout gets one line per job and a total.
 Run:
     .venv/bin/python scripts/05_transform.py                 (make transform)
     .venv/bin/python scripts/05_transform.py --jobs 03 04    (only some jobs)
@@ -23,62 +20,38 @@ import sys
 from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
-from hyperion.pipeline import JOBS_BY_KEY, Locations, select_jobs
-from hyperion.runtime.spark_submit import (
-    SparkJobError,
-    SubmitOptions,
-    build_package_archive,
-    run_pipeline_job,
-)
+from hyperion.pipeline import JOBS_BY_KEY, Locations
+from hyperion.runtime.spark_submit import SparkJobError, SubmitOptions, build_package_archive, run_transform
 
 logger = logging.getLogger("transform")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    settings = get_settings()
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    settings, parser = get_settings(), argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw", default=f"{settings.hdfs_url}/raw", help="raw landing root")
     parser.add_argument("--processed", default=f"{settings.hdfs_url}/processed", help="processed root")
     parser.add_argument("--rejects", default=f"{settings.hdfs_url}/rejects/transform", help="rejects root")
-    parser.add_argument(
-        "--exports", default=str(REPOSITORY_ROOT / "exports"), help="exports folder (local path or URL)"
-    )
+    parser.add_argument("--exports", default=str(REPOSITORY_ROOT / "exports"), help="folder or URL")
     parser.add_argument("--master", default=settings.spark_master_url, help="Spark master URL")
     parser.add_argument("--jobs", nargs="+", choices=sorted(JOBS_BY_KEY), default=sorted(JOBS_BY_KEY))
-    parser.add_argument("--executor-memory", default="1g")
-    parser.add_argument("--cores-max", type=int, default=2, help="cores the application may hold")
     parser.add_argument(
-        "--log-directory",
-        type=Path,
-        default=Path(settings.runtime_directory) / "logs" / "transform",
-        help="where each job's spark-submit output goes",
+        "--log-directory", type=Path, default=Path(settings.runtime_directory) / "logs/transform"
     )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     archive = build_package_archive(arguments.log_directory / "hyperion.zip")
-    options = SubmitOptions(
-        master=arguments.master,
-        py_files=archive,
-        executor_memory=arguments.executor_memory,
-        cores_max=arguments.cores_max,
-    )
+    options = SubmitOptions(master=arguments.master, py_files=archive)
     locations = Locations(arguments.raw, arguments.processed, arguments.rejects, arguments.exports)
-    total = 0.0
-    for job in select_jobs(arguments.jobs):
-        try:
-            seconds = run_pipeline_job(job, locations, options, arguments.log_directory / f"{job.key}.log")
-        except SparkJobError as error:
-            logger.error("%s", error)
-            return 1
-        total += seconds
-        logger.info("job %s finished in %.1f s", job.key, seconds)
-    logger.info("transform: %d jobs in %.1f s; exports in %s", len(arguments.jobs), total, arguments.exports)
+    try:
+        report = run_transform(locations, options, arguments.log_directory / "transform.log", arguments.jobs)
+    except SparkJobError as error:
+        logger.error("%s", error)
+        return 1
+    print("\n".join(report.lines()), flush=True)
     return 0
 
 

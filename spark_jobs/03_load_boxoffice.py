@@ -16,71 +16,13 @@ Run:
 
 from __future__ import annotations
 
-import logging
 import sys
 
-from pyspark import StorageLevel
-
-from hyperion.transform import jobs
-from hyperion.transform.boxoffice import (
-    build_daily,
-    build_film_summary,
-    build_reconciliation,
-    build_weekly,
-    deduplicate_rows,
-    label_rows,
-    resolved_rows,
-    split_labeled_rows,
-    unresolved_rejects,
-)
-from hyperion.transform.raw import read_raw
-from hyperion.transform.schemas import RAW_BOXOFFICE
-
-logger = logging.getLogger("spark_jobs.03_load_boxoffice")
+from hyperion.transform.runs import run_standalone
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = jobs.load_job_arguments("03_load_boxoffice", __doc__, argv)
-    jobs.configure_logging()
-    summary = jobs.JobSummary("03_load_boxoffice")
-    spark = jobs.build_session("hyperion-03-load-boxoffice", arguments.master)
-    rejects_root = arguments.rejects or jobs.default_rejects_root(arguments.output)
-    try:
-        raw = read_raw(spark, jobs.join_path(arguments.input, arguments.topic), RAW_BOXOFFICE)
-        # Persisted flat (one row per box-office entry): the JSON is parsed once, and the row count, the
-        # rejects and every table come from it.
-        labeled = label_rows(raw).persist(StorageLevel.MEMORY_AND_DISK)
-        summary.rows_in = labeled.count()
-        films = jobs.read_table(spark, arguments.output, "films").cache()
-        valid_rows, early_rejects = split_labeled_rows(labeled)
-        keyed = deduplicate_rows(valid_rows, films).persist(StorageLevel.MEMORY_AND_DISK)
-        _, summary.rejects = jobs.write_rejects(
-            early_rejects.unionByName(unresolved_rejects(keyed)), rejects_root, "box_office_daily"
-        )
-        daily_path, summary.rows_out["box_office_daily"] = jobs.write_table(
-            build_daily(resolved_rows(keyed)), arguments.output, "box_office_daily", arguments.version
-        )
-        keyed.unpersist()
-        labeled.unpersist()
-        daily = spark.read.parquet(daily_path)
-        weekly = build_weekly(daily, films)
-        film_summary = build_film_summary(daily, films)
-        paths = {}
-        for table, frame in (("box_office_weekly", weekly), ("box_office_film_summary", film_summary)):
-            paths[table], summary.rows_out[table] = jobs.write_table(
-                frame, arguments.output, table, arguments.version
-            )
-        film_summary = spark.read.parquet(paths["box_office_film_summary"])
-        _, summary.rows_out["box_office_reconciliation"] = jobs.write_table(
-            build_reconciliation(film_summary, films),
-            arguments.output,
-            "box_office_reconciliation",
-            arguments.version,
-        )
-        logger.info(summary.line())
-    finally:
-        spark.stop()
-    return 0
+    return run_standalone("03_load_boxoffice", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -20,7 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
-from hyperion.pipeline import JOBS, Job, Locations, SubmitTarget, spark_submit_arguments
+from hyperion.pipeline import (
+    JOBS,
+    TRANSFORM_DRIVER_SCRIPT,
+    Job,
+    Locations,
+    SubmitTarget,
+    driver_arguments,
+    driver_submit_arguments,
+    spark_submit_arguments,
+)
 from hyperion.runtime.java import find_java
 from hyperion.runtime.services import pyspark_home
 
@@ -29,6 +39,10 @@ logger = logging.getLogger(__name__)
 SPARK_JOBS_DIRECTORY = REPOSITORY_ROOT / "spark_jobs"
 PACKAGE_DIRECTORY = REPOSITORY_ROOT / "hyperion"
 JOB_SCRIPTS: dict[str, Path] = {job.key: SPARK_JOBS_DIRECTORY / job.script for job in JOBS}
+DRIVER_SCRIPT = SPARK_JOBS_DIRECTORY / TRANSFORM_DRIVER_SCRIPT
+# A job's summary line (hyperion.transform.jobs.JobSummary.line) and the driver's closing line, as logged.
+SUMMARY_LINE = re.compile(r"spark_jobs\.(?P<logger>\w+): (?P<name>\w+): (?P<text>.*)$")
+FIELD = re.compile(r"(\w+)=([0-9.]+|unknown)\b")
 # A fixed timestamp for every archive member, so the same sources always give the same archive bytes.
 ARCHIVE_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 
@@ -178,19 +192,96 @@ def run_pipeline_job(
     has their Python; :func:`hyperion.runtime.docker.spark_submit_command` wraps the same job arguments.
     """
     if get_settings().runtime == "docker":
-        from hyperion.runtime import docker
-
-        command = docker.spark_submit_command(
-            SPARK_JOBS_DIRECTORY / job.script,
-            job.arguments(locations),
-            options.master,
-            py_files=options.py_files,
-            executor_memory=options.executor_memory,
-            driver_memory=options.driver_memory,
-            cores_max=options.cores_max,
-        )
+        command = _docker_command(SPARK_JOBS_DIRECTORY / job.script, job.arguments(locations), options)
         return run_command(command, job.script, log_file, environment=dict(os.environ))
     return run_command(pipeline_command(job, locations, options), job.script, log_file)
+
+
+def _docker_command(script: Path, arguments: Sequence[str], options: SubmitOptions) -> list[str]:
+    from hyperion.runtime import docker
+
+    return docker.spark_submit_command(
+        script,
+        arguments,
+        options.master,
+        py_files=options.py_files,
+        executor_memory=options.executor_memory,
+        driver_memory=options.driver_memory,
+        cores_max=options.cores_max,
+    )
+
+
+@dataclass(frozen=True)
+class JobReport:
+    """One job's figures from its summary line: counts, stages, tasks and its own seconds."""
+
+    name: str
+    text: str
+    figures: dict[str, float]
+
+    @property
+    def seconds(self) -> float:
+        return self.figures.get("seconds", 0.0)
+
+
+@dataclass(frozen=True)
+class TransformReport:
+    """What one application logged: each job's summary, the driver's figures, the submit's wall time."""
+
+    jobs: list[JobReport]
+    driver: dict[str, float]
+    wall_seconds: float
+
+    @property
+    def work_seconds(self) -> float:
+        return sum(job.seconds for job in self.jobs)
+
+    @property
+    def startup_seconds(self) -> float:
+        """Everything that is not a job's own work: JVM and session start, executors, stop."""
+        return max(0.0, self.wall_seconds - self.work_seconds)
+
+    def lines(self) -> list[str]:
+        """One line per job (its summary) and a total: what ``make transform`` prints."""
+        return [f"{job.name}: {job.text}" for job in self.jobs] + [
+            f"transform: {len(self.jobs)} jobs in one application, {self.wall_seconds:.1f} s "
+            f"(start-up and stop {self.startup_seconds:.1f} s, jobs {self.work_seconds:.1f} s)"
+        ]
+
+
+def parse_report(log: str, wall_seconds: float) -> TransformReport:
+    """The job summaries and the driver's ``transform_all:`` figures found in an application's log."""
+    reports, driver = [], {}
+    for line in log.splitlines():
+        match = SUMMARY_LINE.search(line)
+        if match is None:
+            continue
+        figures = {key: float(value) for key, value in FIELD.findall(match["text"]) if value != "unknown"}
+        if match["name"] == "transform_all":
+            driver = figures
+        elif match["name"] == match["logger"]:
+            reports.append(JobReport(match["name"], match["text"], figures))
+    return TransformReport(reports, driver, wall_seconds)
+
+
+def run_transform(
+    locations: Locations,
+    options: SubmitOptions,
+    log_file: Path,
+    keys: Sequence[str] | None = None,
+) -> TransformReport:
+    """Run the jobs ``keys`` (all by default) in one application (``spark_jobs/transform_all.py``).
+
+    Rendered from :mod:`hyperion.pipeline` like the single jobs; with the Docker runtime the driver runs in
+    the Compose network. Raises SparkJobError on failure; returns the parsed summaries.
+    """
+    if get_settings().runtime == "docker":
+        command = _docker_command(DRIVER_SCRIPT, driver_arguments(locations, keys), options)
+        wall = run_command(command, DRIVER_SCRIPT.name, log_file, environment=dict(os.environ))
+    else:
+        command = driver_submit_arguments(locations, submit_target(options), keys)
+        wall = run_command(command, DRIVER_SCRIPT.name, log_file)
+    return parse_report(log_file.read_text(errors="replace"), wall)
 
 
 def run_command(

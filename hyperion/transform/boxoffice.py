@@ -190,9 +190,20 @@ def build_daily(resolved_rows: DataFrame) -> DataFrame:
     return conform(daily, BOX_OFFICE_DAILY)
 
 
+# Partitions of the in-memory daily table: enough for two cores at 50M rows, few enough that the bundled
+# scale (195 films) does not make empty tasks.
+DAILY_PARTITIONS = 8
+
+
+def film_partitioned(daily: DataFrame, partitions: int = DAILY_PARTITIONS) -> DataFrame:
+    """``daily`` hash-partitioned by ``film_key``: weekly and the film summary group and join by film, so
+    Spark plans them on this partitioning without shuffling again."""
+    return daily.repartition(partitions, "film_key")
+
+
 def build_weekly(daily: DataFrame, films: DataFrame) -> DataFrame:
     """``box_office_weekly``: film x release week; week 1 is the release date and the six days after it."""
-    with_release = daily.join(films.select("film_key", "release_date"), "film_key")
+    with_release = daily.join(F.broadcast(films.select("film_key", "release_date")), "film_key")
     weekly = (
         with_release.withColumn(
             "week_number",
@@ -224,7 +235,7 @@ def opening_weekend(date: Column, release_date: Column) -> Column:
 
 def build_film_summary(daily: DataFrame, films: DataFrame) -> DataFrame:
     """``box_office_film_summary``: one row per film with box office."""
-    with_release = daily.join(films.select("film_key", "release_date"), "film_key")
+    with_release = daily.join(F.broadcast(films.select("film_key", "release_date")), "film_key")
     per_day = with_release.groupBy("film_key", "film_id", "release_date", "box_office_date").agg(
         F.sum("gross_cents").alias("day_gross_cents")
     )

@@ -108,6 +108,10 @@ def build_session(app_name: str, master: str | None = None) -> SparkSession:
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(DEFAULT_SHUFFLE_PARTITIONS))
+        # Adaptive execution (the default since 3.2, set here so EMR's configuration cannot turn it off):
+        # it coalesces the small shuffles and broadcasts the small side of a join (films, 195 rows).
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
         .config("spark.sql.sources.partitionOverwriteMode", "static")
         # Input splits smaller than the default 128 MB, so a few large landed files keep every core busy.
         .config("spark.sql.files.maxPartitionBytes", str(32 * 1024 * 1024))
@@ -174,19 +178,27 @@ def newest_table_path(spark: SparkSession, root: str, table: str) -> str:
 
 
 def read_table(spark: SparkSession, root: str, table: str) -> DataFrame:
-    """The newest complete version of the processed ``table`` under ``root``."""
+    """The newest complete version of the processed ``table`` under ``root``.
+
+    Read with the table's known schema: inferring it would run one Spark job per read to open a footer.
+    """
     path = newest_table_path(spark, root, table)
     logger.info("reading %s", path)
-    return spark.read.parquet(path)
+    return spark.read.schema(PROCESSED_TABLES[table]).parquet(path)
 
 
-def write_table(frame: DataFrame, output_root: str, table: str, version: str) -> tuple[str, int]:
+def write_table(
+    frame: DataFrame, output_root: str, table: str, version: str, counted: DataFrame | None = None
+) -> tuple[str, int]:
     """Write the processed ``table`` as ``<output_root>/<table>/<version>/``; return its path and row count.
 
     The folder is new (a run's version is unique), so no reader is affected until it is published, and
     an existing folder is an error rather than overwritten. Spark's commit writes ``_SUCCESS`` last: the
     folder is complete only then. The frame must already have the table's schema. A partitioned table is
     repartitioned by its partition columns first, so each partition folder holds one file.
+
+    ``counted`` is a persisted frame holding exactly the written rows (usually ``frame`` itself): its count
+    comes from memory instead of reading the table back.
     """
     expected = PROCESSED_TABLES[table]
     if frame.schema.simpleString() != expected.simpleString():
@@ -194,11 +206,16 @@ def write_table(frame: DataFrame, output_root: str, table: str, version: str) ->
     path = join_path(output_root, table, version)
     partition_columns = PARTITION_COLUMNS.get(table, [])
     # One file per table (or per partition): the tables are small, and Trino reads fewer footers.
-    writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.repartition(1)
+    # coalesce(1), not repartition(1): every unpartitioned table ends in an aggregation, a window or a
+    # join, so the single task only runs that last step, and the extra shuffle (a stage of its own, each
+    # a job under adaptive execution) is saved (docs/05-transform.md, "Job 03's stages").
+    writer_frame = frame.repartition(*partition_columns) if partition_columns else frame.coalesce(1)
     writer = writer_frame.write.mode("errorifexists").option("compression", "zstd")
     if partition_columns:
         writer = writer.partitionBy(*partition_columns)
     writer.parquet(path)
+    if counted is not None:
+        return path, counted.count()
     return path, written_rows(frame.sparkSession, path, expected)
 
 
@@ -221,6 +238,8 @@ class JobSummary:
     rows_in: int = 0
     rows_out: dict[str, int] = field(default_factory=dict)
     rejects: int = 0
+    stages: int | None = None
+    tasks: int | None = None
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -229,7 +248,8 @@ class JobSummary:
 
     def line(self) -> str:
         tables = ", ".join(f"{table}={rows}" for table, rows in self.rows_out.items())
+        stages = f" stages={self.stages} tasks={self.tasks}" if self.stages is not None else ""
         return (
             f"{self.job}: rows_in={self.rows_in} rows_out={sum(self.rows_out.values())} ({tables}) "
-            f"rejects={self.rejects} seconds={self.seconds:.1f}"
+            f"rejects={self.rejects}{stages} seconds={self.seconds:.1f}"
         )

@@ -7,6 +7,8 @@ an empty frame's Observation reports no metric at all, which used to crash every
 
 Asserted: the exports are byte-identical (manifest included); each processed table has the same rows (a
 digest of its sorted rows: Parquet footers and file names may differ); the rejects are the same lines.
+The one-application driver (spark_jobs/transform_all.py, what `make transform` submits) runs the same four
+jobs in one session on Spark 4 over the same landing: its outputs must equal the four submits' outputs.
 Needs no stack, only Java 17 and the cached Spark 3.5 virtualenv (built on first use, `make spark35-venv`).
 """
 
@@ -21,11 +23,12 @@ from support.digests import json_lines_digest, table_digest
 from support.envelopes import land_raw_folder
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
-from hyperion.pipeline import JOBS, Locations, spark_submit_arguments
+from hyperion.pipeline import JOBS, Locations, driver_submit_arguments, spark_submit_arguments
 from hyperion.runtime import spark35
 from hyperion.runtime.spark_submit import (
     build_package_archive,
     local_mode_target,
+    parse_report,
     pyspark_home,
     run_command,
     submit_environment,
@@ -70,7 +73,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
     # Job 01 saw the malformed line; 02 and 03 had nothing to reject (the empty-Observation path).
     assert rejects["3.5"] == rejects["4"] == {"01": 1, "02": 0, "03": 0, "04": 0}
-    return roots
+    return {**roots, "raw": raw}
 
 
 def test_the_spark_35_run_used_spark_35(runs):
@@ -101,3 +104,43 @@ def test_rejects_are_the_same_lines(runs, table):
     assert json_lines_digest(runs["3.5"] / "rejects" / table) == json_lines_digest(
         runs["4"] / "rejects" / table
     )
+
+
+@pytest.fixture(scope="module")
+def driver_run(runs, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Jobs 01-04 in one application (Spark 4, local[2]) over the same raw landing; its root and log."""
+    root = tmp_path_factory.mktemp("driver")
+    locations = Locations(
+        raw=runs["raw"].as_uri(),
+        processed=(root / "processed").as_uri(),
+        rejects=(root / "rejects").as_uri(),
+        exports=str(root / "exports"),
+    )
+    target = local_mode_target(pyspark_home(), sys.executable, build_package_archive(root / "hyperion.zip"))
+    log = root / "driver.log"
+    run_command(driver_submit_arguments(locations, target), "transform_all", log, submit_environment())
+    return root, log.read_text()
+
+
+def test_one_application_writes_what_four_submits_write(runs, driver_run):
+    root, _ = driver_run
+    names = sorted(path.name for path in (runs["4"] / "exports").iterdir())
+    assert sorted(path.name for path in (root / "exports").iterdir()) == names
+    for name in names:
+        assert (root / "exports" / name).read_bytes() == (runs["4"] / "exports" / name).read_bytes(), name
+    for table in PROCESSED_TABLES:
+        assert table_digest(root / "processed" / table) == table_digest(runs["4"] / "processed" / table), (
+            table
+        )
+    for table in ("films", "character_appearances", "box_office_daily"):
+        assert json_lines_digest(root / "rejects" / table) == json_lines_digest(runs["4"] / "rejects" / table)
+
+
+def test_one_application_reports_each_jobs_stages_once(driver_run):
+    _, log = driver_run
+    assert log.count("Running Spark version 4.0.1") == 1  # one JVM, one session for the four jobs
+    report = parse_report(log, wall_seconds=0.0)
+    assert [job.name for job in report.jobs] == [job.name for job in JOBS]
+    for job in report.jobs:
+        assert job.figures["stages"] >= 1 and job.figures["tasks"] >= job.figures["stages"], job.text
+    assert report.driver["jobs"] == len(JOBS)

@@ -17,8 +17,14 @@ import pytest
 from hyperion import pipeline
 from hyperion.cloud import emr
 from hyperion.pipeline import JOBS, Locations, join_location
-from hyperion.runtime.spark_submit import SubmitOptions, package_archive_bytes, pipeline_command
-from hyperion.transform import jobs
+from hyperion.runtime.spark_submit import (
+    SubmitOptions,
+    package_archive_bytes,
+    parse_report,
+    pipeline_command,
+    submit_target,
+)
+from hyperion.transform import driver, jobs
 
 LOCAL = Locations(
     raw="hdfs://localhost:8020/raw",
@@ -118,3 +124,60 @@ def test_package_archive_is_deterministic_and_holds_only_sources(tmp_path):
     first = package_archive_bytes(package)
     assert first == package_archive_bytes(package)
     assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["hyperion/__init__.py", "hyperion/deploy.py"]
+
+
+# --- the one-application driver (make transform) -------------------------------------------------------
+
+
+def driver_renderings() -> list[tuple[str, list[str], Locations]]:
+    local_options = SubmitOptions(master="spark://localhost:7077", py_files=Path("/tmp/hyperion.zip"))
+    local = pipeline.driver_submit_arguments(LOCAL, submit_target(local_options))
+    return [
+        ("local", local, LOCAL),
+        ("docker", pipeline.docker_compose_driver_command(), pipeline.DOCKER_LOCATIONS),
+    ]
+
+
+@pytest.mark.parametrize(("runtime", "command", "locations"), driver_renderings(), ids=["local", "docker"])
+def test_the_driver_gives_each_job_what_its_own_submit_gives(runtime, command, locations):
+    """The driver's rendered command parses, and the argument list it then gives each job is the one the
+    job's own spark-submit gets on the same runtime: a job run in the shared session is the job run alone."""
+    position = command.index(next(argument for argument in command if argument.endswith("/transform_all.py")))
+    parsed = driver.driver_parser().parse_args(command[position + 1 :])
+    assert parsed.jobs == [job.key for job in JOBS]
+    rebuilt = Locations(parsed.raw, parsed.processed, parsed.rejects, parsed.exports)
+    assert rebuilt == locations
+    assert driver.job_argument_lists(rebuilt, parsed.jobs) == [
+        (job.name, job.arguments(locations)) for job in JOBS
+    ]
+
+
+def test_the_driver_runs_a_selection_in_pipeline_order():
+    arguments = pipeline.driver_arguments(LOCAL, ["04", "01"])
+    parsed = driver.driver_parser().parse_args(arguments)
+    assert [name for name, _ in driver.job_argument_lists(LOCAL, parsed.jobs)] == [
+        "01_load_films",
+        "04_export_analytics",
+    ]
+    with pytest.raises(ValueError, match="07"):
+        pipeline.driver_arguments(LOCAL, ["07"])
+
+
+def test_the_transform_report_reads_each_jobs_summary_and_the_drivers_figures():
+    log = "\n".join(
+        [
+            "26/11/27 18:00:01 INFO SparkContext: Running Spark version 4.0.1",
+            "2026-11-27 18:00:09,001 INFO spark_jobs.01_load_films: 01_load_films: rows_in=196 rows_out=230 "
+            "(studios=20, franchises=15, films=195) rejects=1 stages=9 tasks=21 seconds=4.5",
+            "2026-11-27 18:00:20,001 INFO spark_jobs.03_load_boxoffice: 03_load_boxoffice: rows_in=510153 "
+            "rows_out=9 (box_office_daily=5) rejects=0 stages=14 tasks=80 seconds=11.0",
+            "2026-11-27 18:00:21,001 INFO spark_jobs.transform_all: transform_all: jobs=2 startup=6.0 "
+            "work=15.5 peak_executor_heap_bytes=unknown",
+        ]
+    )
+    report = parse_report(log, wall_seconds=25.0)
+    assert [job.name for job in report.jobs] == ["01_load_films", "03_load_boxoffice"]
+    assert (report.jobs[1].figures["stages"], report.jobs[1].figures["tasks"]) == (14, 80)
+    assert report.work_seconds == 15.5
+    assert report.startup_seconds == 9.5
+    assert report.driver == {"jobs": 2, "startup": 6.0, "work": 15.5}
