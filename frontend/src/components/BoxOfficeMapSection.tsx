@@ -27,7 +27,8 @@ export function BoxOfficeMapSection({ filmId, title, summary }: { filmId?: strin
           <UsBoxOfficeMap filmId={filmId} />
         </Suspense>
       ) : (
-        <Skeleton height={420} label="The box-office map loads when it scrolls into view" />
+        // Not a loading skeleton: nothing is loading yet, and pages count as drawn without the map.
+        <p className="us-map-placeholder muted">The map loads when it scrolls into view.</p>
       )}
     </section>
   );
