@@ -186,9 +186,7 @@ def build_site_data(exports_dir: Path, output_dir: Path, first_paint_queries: Pa
     lazy: dict[str, dict[str, object]] = {}
     for path in lazy_files:
         with duckdb.connect() as connection:
-            connection.execute(
-                f"create view {MAP_EXPORT} as select * from read_parquet(?)", [str(path.resolve())]
-            )
+            connection.read_parquet(str(path.resolve())).create_view(MAP_EXPORT)
             cursor = connection.execute(MAP_QUERY)
             columns = [column[0] for column in cursor.description]
             body = map_file_body(dict(zip(columns, row, strict=True)) for row in cursor.fetchall())

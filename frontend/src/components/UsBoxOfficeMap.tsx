@@ -187,7 +187,7 @@ function Choropleth({ file, weeks, allFilms }: { file: MapFile; weeks: ReturnTyp
       </ul>
       <details className="chart-data">
         <summary>Show data table</summary>
-        <div className="table-scroll">
+        <div className="us-map-table">
           <table className="data-table" data-map-table="">
             <caption className="visually-hidden">Box office by state, {weekLabel}</caption>
             <thead>
