@@ -65,14 +65,17 @@ describe('colour bins and legend', () => {
     expect(roundToTwoDigits(0)).toBe(0);
   });
 
-  it('takes increasing quantile thresholds over every state-week of the run, in dollars', () => {
-    const weeks = [{ week: 1, start: null, cents: Array.from({ length: 100 }, (_, index) => (index + 1) * 100_00) }];
-    // Values $100 ... $10,000: the sextiles fall near $1,700, $3,400, $5,000, $6,700 and $8,400.
-    expect(dollarThresholds(weeks, 6)).toEqual([1_800, 3_400, 5_100, 6_700, 8_400]);
+  it('steps down from the largest state-week of the run in half decades, in dollars', () => {
+    const weeks = [
+      { week: 1, start: null, cents: [3_094_664_00, 45_013_00, null] },
+      { week: 9, start: null, cents: [12_00, 0, 1_00] },
+    ];
+    // $3,094,664 / 10^2.5, / 10^2, / 10^1.5, / 10, / 10^0.5, rounded to two digits.
+    expect(dollarThresholds(weeks, 6)).toEqual([9_800, 31_000, 98_000, 310_000, 980_000]);
     expect(dollarThresholds([{ week: 1, start: null, cents: [null, 0] }], 6)).toEqual([]);
-    // Repeated values give fewer, still strictly increasing thresholds.
-    const flat = dollarThresholds([{ week: 1, start: null, cents: [100_00, 100_00, 100_00, 200_00] }], 6);
-    expect(flat).toEqual([...new Set(flat)].sort((a, b) => a - b));
+    // A tiny run still gives strictly increasing thresholds.
+    const tiny = dollarThresholds([{ week: 1, start: null, cents: [1_00] }], 6);
+    expect(tiny).toEqual([...new Set(tiny)].sort((a, b) => a - b));
   });
 
   it('bins a value at or above a threshold into the next bin', () => {

@@ -1,7 +1,7 @@
 // The US box-office map's data: the lazily fetched map file (built from the boxoffice_weekly_by_state
 // export by scripts/07_build_site.py, see hyperion/transform/boxoffice_map.py) and the pure logic the map
 // draws from it: a film's weeks, all films summed by release week, colour bins and their legend.
-import { scaleQuantile, scaleThreshold } from 'd3-scale';
+import { scaleThreshold } from 'd3-scale';
 import { DATA_BASE_URL, loadSiteManifest } from '../db/siteData';
 
 export interface MapWeek {
@@ -93,21 +93,18 @@ export function roundToTwoDigits(value: number): number {
 }
 
 /**
- * Dollar thresholds between `binCount` colour bins, from the state-weeks of the whole run: quantiles
- * (state grosses are skewed, California is fifty times Wyoming, so equal-width bins would leave most
- * states in one colour), rounded to two digits and deduplicated. The same thresholds serve every week,
- * so moving the slider shows the run rising and fading.
+ * Dollar thresholds between `binCount` colour bins: half-decade steps below the largest state-week of the
+ * whole run (its max/√10, max/10, max/√1000 ...), rounded to two digits. State grosses are skewed
+ * (California is fifty times Wyoming) and a run fades by orders of magnitude, so log steps keep both the
+ * states of one week and the weeks of one run apart. The same thresholds serve every week, so moving the
+ * slider shows the run rise and fade.
  */
 export function dollarThresholds(weeks: MapWeek[], binCount: number): number[] {
-  const values = weeks
-    .flatMap((week) => week.cents)
-    .filter((cents): cents is number => cents !== null && cents > 0)
-    .map((cents) => cents / 100);
-  if (values.length === 0) return [];
-  const bins = Array.from({ length: binCount }, (_, bin) => bin);
+  const largest = Math.max(0, ...weeks.flatMap((week) => week.cents).map((cents) => (cents ?? 0) / 100));
+  if (largest <= 0) return [];
   const thresholds: number[] = [];
-  for (const quantile of scaleQuantile<number>().domain(values).range(bins).quantiles()) {
-    const rounded = roundToTwoDigits(quantile);
+  for (let step = binCount - 1; step >= 1; step -= 1) {
+    const rounded = roundToTwoDigits(largest / 10 ** (step / 2));
     if (rounded > 0 && rounded > (thresholds.at(-1) ?? 0)) thresholds.push(rounded);
   }
   return thresholds;
