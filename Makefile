@@ -122,6 +122,7 @@ serve: ## serve frontend/dist on http://127.0.0.1:4173/
 test-web: install ## the site's vitest and Chromium suites on the current build (after make web)
 	@npm --prefix frontend test
 	@cd frontend && node e2e/run.mjs
+	@cd frontend && node e2e/map.mjs
 
 lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/ruff check .

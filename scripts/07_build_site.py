@@ -14,10 +14,11 @@ site draws them at once and swaps in the engine's results when DuckDB-WASM is re
 Inputs: ``--exports`` folder with ``manifest.json`` and the ``*.parquet`` files it lists;
 ``--first-paint-queries`` (route -> [{id, sql}]).
 Outputs: ``--output`` folder (default ``frontend/public/data``) holding ``hyperion.<sha16>.duckdb``,
-``first-paint-<route>.<sha16>.json``, ``site.json`` (names the hashed files; revalidated, never cached
-for long), the Parquet files and ``manifest.json``. Hashed names change with the content, so the
-server gives them an immutable cache. Vite copies ``public/`` into ``dist/``, so the site serves them
-as ``/data/...``. Re-running replaces the outputs.
+``first-paint-<route>.<sha16>.json``, ``boxoffice-map.<sha16>.json`` (the US map's export, fetched only
+when a map is shown: hyperion/cloud/boxoffice_map.py), ``site.json`` (names the hashed files;
+revalidated, never cached for long), the Parquet files and ``manifest.json``. Hashed names change with
+the content, so the server gives them an immutable cache. Vite copies ``public/`` into ``dist/``, so the
+site serves them as ``/data/...``. Re-running replaces the outputs.
 
 The database is written by the Python ``duckdb`` of the project virtualenv (1.3.2). Its default storage
 format is readable by DuckDB-WASM 1.32.0 (DuckDB 1.4.3), which reads files written by older versions.
@@ -40,6 +41,8 @@ import time
 from pathlib import Path
 
 import duckdb
+
+from hyperion.cloud.boxoffice_map import MAP_EXPORT, MAP_FILE_STEM, MAP_QUERY, map_file_body
 
 logger = logging.getLogger(__name__)
 
@@ -166,19 +169,32 @@ def build_site_data(exports_dir: Path, output_dir: Path, first_paint_queries: Pa
         *output_dir.glob("*.parquet"),
         *output_dir.glob("*.duckdb"),
         *output_dir.glob("first-paint-*.json"),
+        *output_dir.glob(f"{MAP_FILE_STEM}.*.json"),
     ]:
         if stale.name not in {path.name for path in parquet_files}:
             stale.unlink()
     packed = output_dir / f"{DATABASE_STEM}.duckdb"
-    counts = pack_database(parquet_files, packed)
+    # The map's export is fetched on demand (as a pre-shaped JSON), so every visit does not download it.
+    lazy_files = [path for path in parquet_files if path.stem == MAP_EXPORT]
+    counts = pack_database([path for path in parquet_files if path not in lazy_files], packed)
     database_name = hashed_name(DATABASE_STEM, packed.read_bytes(), "duckdb")
     first_paint: dict[str, dict[str, object]] = {}
     for route, body in first_paint_files(packed, queries).items():
         name = hashed_name(f"first-paint-{route}", body, "json")
         (output_dir / name).write_bytes(body)
         first_paint[route] = {"file": name, "bytes": len(body)}
+    lazy: dict[str, dict[str, object]] = {}
+    for path in lazy_files:
+        with duckdb.connect() as connection:
+            connection.read_parquet(str(path.resolve())).create_view(MAP_EXPORT)
+            cursor = connection.execute(MAP_QUERY)
+            columns = [column[0] for column in cursor.description]
+            body = map_file_body(dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
+        name = hashed_name(MAP_FILE_STEM, body, "json")
+        (output_dir / name).write_bytes(body)
+        lazy["boxoffice_map"] = {"file": name, "bytes": len(body)}
     database = {"file": database_name, "bytes": packed.stat().st_size}
-    site = {"format": 1, "database": database, "first_paint": first_paint}
+    site = {"format": 1, "database": database, "first_paint": first_paint, "lazy": lazy}
     packed.replace(output_dir / database_name)
     for path in [*parquet_files, exports_dir / "manifest.json"]:
         shutil.copyfile(path, output_dir / path.name)

@@ -39,7 +39,7 @@ const spaRewrite = new Function(`${readFileSync(join(deployDirectory, 'spa_rewri
 /** The client-side routes of src/App.tsx; any other extension-less path is a 404. */
 export const ROUTE_PATTERNS = [
   /^\/$/,
-  /^\/(studios|films|characters|talent|analytics)\/?$/,
+  /^\/(studios|films|characters|talent|analytics|map)\/?$/,
   /^\/(studios|films|characters|talent)\/[^/]+\/?$/,
 ];
 export const isRoute = (pathname) => ROUTE_PATTERNS.some((pattern) => pattern.test(pathname));

@@ -15,6 +15,7 @@ import { StudiosPage } from './pages/StudiosPage';
 import { TalentPage } from './pages/TalentPage';
 import { TalentPersonPage } from './pages/TalentPersonPage';
 import { StudioPage } from './pages/StudioPage';
+import { MapPage } from './pages/MapPage';
 import { GlobalSearch } from './components/GlobalSearch';
 
 // The editor (CodeMirror) is the largest dependency: load it only on /analytics.
@@ -130,6 +131,7 @@ export function App() {
             <Route path="/talent" element={<TalentPage />} />
             <Route path="/talent/:talentName" element={<TalentPersonPage />} />
             <Route path="/analytics" element={<AnalyticsPage />} />
+            <Route path="/map" element={<MapPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -22,8 +22,10 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
+
+from hyperion.transform.boxoffice import DAYS_PER_WEEK
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA_VERSION = 1
@@ -163,6 +165,16 @@ BOXOFFICE_BY_STATE = pa.schema(
     ]
 )
 
+BOXOFFICE_WEEKLY_BY_STATE = pa.schema(
+    [
+        ("film_id", STRING),
+        ("week_number", pa.int32()),
+        ("week_start_date", pa.date32()),
+        ("state", STRING),
+        ("gross_cents", pa.int64()),
+    ]
+)
+
 
 @dataclass(frozen=True)
 class ExportSpecification:
@@ -190,6 +202,9 @@ EXPORTS: dict[str, ExportSpecification] = {
         ),
         ExportSpecification("boxoffice_weekly_by_film", BOXOFFICE_WEEKLY_BY_FILM, ("film_id", "week_number")),
         ExportSpecification("boxoffice_by_state", BOXOFFICE_BY_STATE, ("film_id", "state")),
+        ExportSpecification(
+            "boxoffice_weekly_by_state", BOXOFFICE_WEEKLY_BY_STATE, ("film_id", "week_number", "state")
+        ),
     )
 }
 
@@ -343,6 +358,25 @@ def build_boxoffice_by_state(daily: DataFrame) -> DataFrame:
     per_state = daily.groupBy("film_id", "state").agg(F.sum("gross_cents").alias("gross_cents"))
     film_total = F.sum("gross_cents").over(Window.partitionBy("film_id"))
     return per_state.withColumn("share_of_film", F.when(film_total > 0, F.col("gross_cents") / film_total))
+
+
+def release_week(day_number: Column) -> Column:
+    """The release week of a day: days 1-7 are week 1 (``box_office_weekly``'s weeks, from day numbers)."""
+    return (F.floor((day_number - 1) / DAYS_PER_WEEK) + 1).cast("int")
+
+
+def build_boxoffice_weekly_by_state(daily: DataFrame, weekly: DataFrame) -> DataFrame:
+    """One row per film x release week x US state: the state's gross that week (for the site's map).
+
+    Summed over its states, a film-week is the ``box_office_weekly`` row of that week, to the cent; the
+    week's start date comes from that table, so the two exports share one definition of a week.
+    """
+    per_state = daily.groupBy("film_id", release_week(F.col("day_number")).alias("week_number"), "state").agg(
+        F.sum("gross_cents").alias("gross_cents")
+    )
+    return per_state.join(
+        weekly.select("film_id", "week_number", "week_start_date"), ["film_id", "week_number"]
+    )
 
 
 # --- writing (pyarrow, on the driver) -------------------------------------------------------------------

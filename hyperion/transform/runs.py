@@ -118,6 +118,9 @@ def export_analytics(spark: SparkSession, arguments: argparse.Namespace, summary
         "boxoffice_daily_by_film": exports.build_boxoffice_daily_by_film(daily),
         "boxoffice_weekly_by_film": exports.build_boxoffice_weekly_by_film(tables["box_office_weekly"]),
         "boxoffice_by_state": exports.build_boxoffice_by_state(daily),
+        "boxoffice_weekly_by_state": exports.build_boxoffice_weekly_by_state(
+            daily, tables["box_office_weekly"]
+        ),
     }
     destination = exports.exports_destination(spark, arguments.exports)
     entries = []

@@ -130,3 +130,10 @@ def test_the_built_site_matches_python_duckdb_in_chromium(pipeline: PipelineRun,
     sys.stdout.write(browser.stdout[-6000:])
     assert browser.returncode == 0, browser.stdout[-6000:] + browser.stderr[-3000:]
     assert " checks passed" in browser.stdout
+    # The US box-office map's own Chromium checks (lazy loading, slider, keyboard, themes, axe).
+    map_checks = subprocess.run(
+        ["node", str(FRONTEND / "e2e" / "map.mjs")], cwd=FRONTEND, capture_output=True, text=True, timeout=600
+    )
+    sys.stdout.write(map_checks.stdout[-4000:])
+    assert map_checks.returncode == 0, map_checks.stdout[-6000:] + map_checks.stderr[-3000:]
+    assert " map checks passed" in map_checks.stdout

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 from support.digests import json_lines_digest, table_digest
 from support.envelopes import land_raw_folder
@@ -144,3 +147,23 @@ def test_one_application_reports_each_jobs_stages_once(driver_run):
     for job in report.jobs:
         assert job.figures["stages"] >= 1 and job.figures["tasks"] >= job.figures["stages"], job.text
     assert report.driver["jobs"] == len(JOBS)
+
+
+def test_the_weekly_state_export_reconciles_with_box_office_daily(runs):
+    """Every cent of box_office_daily is in boxoffice_weekly_by_state, in its film, release week and state;
+    summed over states, each film-week is boxoffice_weekly_by_film's gross (no rounding anywhere)."""
+    root = runs["4"]
+    daily = ds.dataset(root / "processed" / "box_office_daily", format="parquet", partitioning="hive")
+    expected: Counter[tuple[str, int, str]] = Counter()
+    for row in daily.to_table(columns=["film_id", "day_number", "state", "gross_cents"]).to_pylist():
+        week = (row["day_number"] - 1) // 7 + 1
+        expected[(row["film_id"], week, row["state"])] += row["gross_cents"]
+    export = pq.read_table(root / "exports" / "boxoffice_weekly_by_state.parquet").to_pylist()
+    shown = {(row["film_id"], row["week_number"], row["state"]): row["gross_cents"] for row in export}
+    assert len(shown) == len(export) and set(shown) and shown == dict(expected)
+    assert {row["film_id"] for row in export} == set(SAMPLE_FILMS)
+    per_film_week: Counter[tuple[str, int]] = Counter()
+    for (film_id, week, _state), cents in shown.items():
+        per_film_week[(film_id, week)] += cents
+    weekly = pq.read_table(root / "exports" / "boxoffice_weekly_by_film.parquet").to_pylist()
+    assert dict(per_film_week) == {(row["film_id"], row["week_number"]): row["gross_cents"] for row in weekly}

@@ -11,10 +11,12 @@ import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import SparkSession
 
+from hyperion.transform.boxoffice import build_weekly
 from hyperion.transform.exports import (
     EXPORTS,
     build_boxoffice_by_state,
     build_boxoffice_daily_by_film,
+    build_boxoffice_weekly_by_state,
     build_talent_stats,
     to_arrow,
     write_export,
@@ -117,3 +119,49 @@ def test_write_export_refuses_a_wrong_schema(spark: SparkSession, daily, tmp_pat
     table = to_arrow(build_boxoffice_by_state(daily), EXPORTS["boxoffice_by_state"])
     with pytest.raises(ValueError):
         write_export(table, tmp_path, EXPORTS["studio_stats"])
+
+
+def test_weekly_state_export_sums_each_state_by_release_week_and_reconciles_with_weekly(
+    spark: SparkSession,
+) -> None:
+    # Days 1, 7 and 8 of one film: day 7 closes week 1 and day 8 opens week 2.
+    daily = spark.createDataFrame(
+        [
+            (1, "up", DATE(2009, 5, 29), "CA", 500, 1, 1, 2009),
+            (1, "up", DATE(2009, 6, 4), "CA", 300, 1, 7, 2009),
+            (1, "up", DATE(2009, 6, 4), "NY", 100, 1, 7, 2009),
+            (1, "up", DATE(2009, 6, 5), "NY", 40, 1, 8, 2009),
+        ],
+        "film_key bigint, film_id string, box_office_date date, state string, gross_cents bigint, "
+        "theater_count int, day_number int, box_office_year int",
+    )
+    films = spark.createDataFrame([(1, DATE(2009, 5, 29))], "film_key bigint, release_date date")
+    weekly = build_weekly(daily, films)
+    table = to_arrow(build_boxoffice_weekly_by_state(daily, weekly), EXPORTS["boxoffice_weekly_by_state"])
+    assert table.to_pylist() == [
+        {
+            "film_id": "up",
+            "week_number": 1,
+            "week_start_date": DATE(2009, 5, 29),
+            "state": "CA",
+            "gross_cents": 800,
+        },
+        {
+            "film_id": "up",
+            "week_number": 1,
+            "week_start_date": DATE(2009, 5, 29),
+            "state": "NY",
+            "gross_cents": 100,
+        },
+        {
+            "film_id": "up",
+            "week_number": 2,
+            "week_start_date": DATE(2009, 6, 5),
+            "state": "NY",
+            "gross_cents": 40,
+        },
+    ]
+    per_week: dict[int, int] = {}
+    for row in table.to_pylist():
+        per_week[row["week_number"]] = per_week.get(row["week_number"], 0) + row["gross_cents"]
+    assert per_week == {row["week_number"]: row["gross_cents"] for row in weekly.collect()}

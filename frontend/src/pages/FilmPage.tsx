@@ -10,6 +10,7 @@ import { useFirstChartMark } from './OverviewPage';
 import { useTitle } from '../title';
 import { TalentLinks } from '../components/RolesTable';
 import { EntitySkeleton } from '../components/States';
+import { BoxOfficeMapSection } from '../components/BoxOfficeMapSection';
 
 export function FilmPage() {
   const { filmId = '' } = useParams();
@@ -171,6 +172,7 @@ export function FilmPage() {
           No box-office curve: {film.release_type === 'theatrical' ? film.gross_note ?? 'no reported gross' : `a ${film.release_type} release has no theatrical gross`}.
         </EmptyState>
       )}
+      {hasBoxOffice && <BoxOfficeMapSection filmId={filmId} title="Domestic box office on the US map (synthetic)" summary="Gross per state in each week of release; the colours keep one scale over the whole run." />}
       <p className="muted">{formatInteger(cast.rows.length)} characters listed.</p>
     </>
   );

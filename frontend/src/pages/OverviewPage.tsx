@@ -168,7 +168,8 @@ export function OverviewPage() {
         </ChartCard>
       </div>
       <p className="muted">
-        Explore the <Link to="/films">film list</Link>, the <Link to="/characters">characters</Link> or write your own query in{' '}
+        Explore the <Link to="/films">film list</Link>, the <Link to="/characters">characters</Link>, the{' '}
+        <Link to="/map">US box-office map</Link> or write your own query in{' '}
         <Link to="/analytics">analytics</Link>.
       </p>
     </>
