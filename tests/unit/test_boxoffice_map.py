@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from hyperion.sources.us_states import US_STATES
 from hyperion.cloud.boxoffice_map import MAP_QUERY, map_file, map_file_body
+from hyperion.sources.us_states import US_STATES
 
 STATES = [("CA", "California"), ("NY", "New York"), ("WY", "Wyoming")]
 
