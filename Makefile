@@ -173,7 +173,7 @@ bench-transform: install ## Spark job 03 on 10M rows against DuckDB; Trino query
 	@$(PYTHON) bench/bench_transform.py
 
 bench-web: install ## site load, filter latency and bundle size in headless Chromium
-	@node bench/bench_site.mjs --runs 5
+	@node bench/bench_site.mjs --runs 3
 
 clean-runtime: down ## delete the local runtime's data and logs (not the artifact cache)
 	rm -rf .runtime

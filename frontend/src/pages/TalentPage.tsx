@@ -12,6 +12,8 @@ import { studioOptionsQuery, talentAcrossStudiosQuery, talentListQuery, talentRo
 import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
 import { plural } from '../format';
+import { valueAxis } from '../chartScale';
+import { LabelList } from 'recharts';
 
 // Every column sorts in the page.
 const COLUMNS: ColumnDef<TalentRow, unknown>[] = [
@@ -85,6 +87,8 @@ export function TalentPage() {
           summary="Character appearances voiced, for the fifteen most frequent actors matching the filters."
           spec={spec}
           state={{ ...talent, rows: top } as typeof talent}
+          // One 26 px band per actor, so that names never overlap.
+          height={Math.max(160, top.length * 26 + 40)}
           columns={[
             { header: 'Voice actor', value: (row) => row.talent_name, field: 'talent_name' },
             { header: 'Appearances', value: (row) => row.appearances, field: 'appearances' },
@@ -95,7 +99,7 @@ export function TalentPage() {
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 40 }}>
                 <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                <XAxis type="number" {...valueAxis(rows.map((row) => row.appearances), 4, true)} tick={chart.tick} stroke={chart.axis} />
                 <YAxis type="category" dataKey="talent_name" width={150} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip contentStyle={chart.tooltip} />
                 <Bar dataKey="appearances" name="Appearances" fill="#a25fd1" cursor="pointer" onClick={(data) => navigate(`/talent/${encodeURIComponent((data as { payload?: { talent_name?: string } }).payload?.talent_name ?? '')}`)} isAnimationActive={false} />
@@ -115,12 +119,15 @@ export function TalentPage() {
         >
           {(rows) => (
             <ResponsiveContainer>
-              <BarChart data={rows}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="studios" />
-                <YAxis scale="sqrt" allowDecimals={false} />
-                <Tooltip />
-                <Bar dataKey="voice_actors" name="Voice actors" fill="#1f9d55" isAnimationActive={false} />
+              <BarChart data={rows} margin={{ top: 18 }}>
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="studios" tick={chart.tick} stroke={chart.axis} label={{ value: 'studios worked for', position: 'insideBottom', offset: -2, fill: chart.tick.fill, fontSize: 11 }} height={36} />
+                {/* A linear axis with round ticks; the value above each bar keeps the small groups readable. */}
+                <YAxis {...valueAxis(rows.map((row) => row.voice_actors), 4, true)} tick={chart.tick} stroke={chart.axis} />
+                <Tooltip contentStyle={chart.tooltip} />
+                <Bar dataKey="voice_actors" name="Voice actors" fill="#1f9d55" isAnimationActive={false}>
+                  <LabelList dataKey="voice_actors" position="top" fill={chart.tick.fill} fontSize={11} />
+                </Bar>
               </BarChart>
             </ResponsiveContainer>
           )}
