@@ -186,7 +186,7 @@ export default function AnalyticsPage() {
             <button type="button" className="button" onClick={() => run.status === 'running' && run.query.cancel()} disabled={run.status !== 'running'} data-testid="cancel-query">
               Cancel
             </button>
-            <button type="button" className="button" onClick={download} disabled={run.status !== 'done'}>
+            <button type="button" className="button" onClick={download} disabled={run.status !== 'done'} data-testid="download-csv">
               Download CSV
             </button>
           </div>
@@ -208,7 +208,7 @@ export default function AnalyticsPage() {
           <h2 id="result-title">Result</h2>
           <div className="segmented" role="group" aria-label="Result view">
             <button type="button" className="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>Table</button>
-            <button type="button" className="button" aria-pressed={view === 'chart'} onClick={() => setView('chart')}>Quick chart</button>
+            <button type="button" className="button" aria-pressed={view === 'chart'} onClick={() => setView('chart')} data-testid="quick-chart">Quick chart</button>
           </div>
           {view === 'chart' ? (
             <QuickChart result={run.result} />

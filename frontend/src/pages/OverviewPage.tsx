@@ -107,7 +107,7 @@ export function OverviewPage() {
           state={perYear}
           columns={[
             { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
-            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id' },
+            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Films', value: (row) => row.films, field: 'films' },
           ]}
         >
@@ -134,7 +134,7 @@ export function OverviewPage() {
           spec={topGrossingQuery}
           state={topGrossing}
           columns={[
-            { header: 'Film', value: (row) => row.title, field: 'title' },
+            { header: 'Film', value: (row) => row.title, field: 'title', link: (row) => `/films/${row.film_id}` },
             { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
             { header: 'Worldwide gross (USD)', value: (row) => row.worldwide_gross_usd, field: 'worldwide_gross_usd' },
           ]}

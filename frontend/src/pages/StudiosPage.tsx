@@ -61,7 +61,7 @@ export function StudiosPage() {
           state={output}
           columns={[
             { header: 'Decade', value: (row) => row.decade, field: 'decade' },
-            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id' },
+            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Films', value: (row) => row.films, field: 'films' },
           ]}
         >
@@ -86,7 +86,7 @@ export function StudiosPage() {
           spec={statsSpec}
           state={stats}
           columns={[
-            { header: 'Studio', value: (row) => row.studio, field: 'studio' },
+            { header: 'Studio', value: (row) => row.studio, field: 'studio', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Films', value: (row) => row.films, field: 'films' },
             { header: 'Franchises', value: (row) => row.franchises, field: 'franchises' },
             { header: 'Characters', value: (row) => row.characters, field: 'characters' },
@@ -113,7 +113,7 @@ export function StudiosPage() {
           spec={statsSpec}
           state={stats}
           columns={[
-            { header: 'Studio', value: (row) => row.studio, field: 'studio' },
+            { header: 'Studio', value: (row) => row.studio, field: 'studio', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Franchises', value: (row) => row.franchises, field: 'franchises' },
             { header: 'Characters', value: (row) => row.characters, field: 'characters' },
           ]}

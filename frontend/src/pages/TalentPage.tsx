@@ -15,15 +15,17 @@ import { plural } from '../format';
 import { valueAxis } from '../chartScale';
 import { LabelList } from 'recharts';
 
-// Every column sorts in the page.
-const COLUMNS: ColumnDef<TalentRow, unknown>[] = [
+// Every column sorts in the page. Studios are named, not shown by id.
+function talentColumns(studioNames: Record<string, string>): ColumnDef<TalentRow, unknown>[] {
+  return [
   { id: 'talent_name', header: 'Voice actor', accessorFn: (row) => row.talent_name, cell: ({ row }) => <Link to={`/talent/${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
   { id: 'appearances', header: 'Appearances', accessorFn: (row) => row.appearances, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.appearances },
   { id: 'characters', header: 'Characters', accessorFn: (row) => row.characters, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.characters },
   { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
-  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.join(', ')})` },
+  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.map((id) => studioNames[id] ?? id).join(', ')})` },
   { id: 'years', header: 'Years', accessorFn: (row) => row.first_year, cell: ({ row }) => (row.original.first_year === row.original.last_year ? row.original.first_year : `${row.original.first_year}–${row.original.last_year}`) },
-];
+  ];
+}
 
 const MINIMUM_STUDIO_OPTIONS = [2, 3, 4].map((count) => ({ value: String(count), label: `${count} or more` }));
 
@@ -68,6 +70,7 @@ export function TalentPage() {
   const top = talent.rows.slice(0, 15);
   const navigate = useNavigate();
   const chart = useChartTheme();
+  const columns = useMemo(() => talentColumns(Object.fromEntries(studios.rows.map((option) => [option.value, option.label]))), [studios.rows]);
 
   return (
     <>
@@ -90,7 +93,7 @@ export function TalentPage() {
           // One 26 px band per actor, so that names never overlap.
           height={Math.max(160, top.length * 26 + 40)}
           columns={[
-            { header: 'Voice actor', value: (row) => row.talent_name, field: 'talent_name' },
+            { header: 'Voice actor', value: (row) => row.talent_name, field: 'talent_name', link: (row) => `/talent/${encodeURIComponent(row.talent_name)}` },
             { header: 'Appearances', value: (row) => row.appearances, field: 'appearances' },
             { header: 'Studios', value: (row) => row.studios, field: 'studios' },
           ]}
@@ -144,7 +147,7 @@ export function TalentPage() {
         ) : talent.rows.length === 0 ? (
           <EmptyState>No voice actors match these filters.</EmptyState>
         ) : (
-          <VirtualTable label="Voice actors" rows={talent.rows} columns={COLUMNS} testId="talent-table" />
+          <VirtualTable label="Voice actors" rows={talent.rows} columns={columns} testId="talent-table" />
         )}
       </section>
     </>
