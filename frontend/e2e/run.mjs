@@ -309,6 +309,21 @@ async function main() {
     }
   });
 
+  await check('tables show as cards on a phone: every list and entity table', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, testId] of [
+      ['/films', 'film-table'], ['/characters', 'character-table'], ['/talent', 'talent-table'],
+      [`/films/${topFilm.film_id}`, 'cast-table'], [`/characters/${topCharacter.character_id}`, 'appearance-table'],
+      [`/talent/${encodeURIComponent(topActor.talent_name)}`, 'roles-table'], [`/studios/${topStudio.studio_id}`, 'studio-film-table'],
+    ]) {
+      await page.goto(origin + path);
+      await waitForContent(page);
+      const card = await page.$eval(`[data-testid="${testId}"] tbody tr`, (row) => ({ display: getComputedStyle(row).display, label: getComputedStyle(row.querySelector('td'), '::before').content }));
+      assert(card.display === 'block' && card.label !== 'none' && card.label !== '""', `${path}: ${testId} rows are not cards on a phone: ${JSON.stringify(card)}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   await check('lists: newest films first, every list sortable, numbers right-aligned, species searchable, figures explained', async () => {
     await page.goto(origin + '/films');
     await waitForContent(page);

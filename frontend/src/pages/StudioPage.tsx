@@ -72,7 +72,7 @@ export function StudioPage() {
       <section className="card" aria-labelledby="studio-films-title" data-query-id={filmsSpec.id} data-sql={filmsSpec.sql}>
         <h2 id="studio-films-title">{films.status === 'ready' ? plural(films.rows.length, 'film') : 'Films'}</h2>
         <div className="table-wrap">
-          <table className="data-table sticky-header" data-testid="studio-film-table">
+          <table className="data-table sticky-header cards-on-narrow" data-testid="studio-film-table">
             <caption className="visually-hidden">Films of {studio.studio}</caption>
             <thead>
               <tr>
