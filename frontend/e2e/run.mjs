@@ -630,12 +630,12 @@ async function main() {
         return Number(scale === 1 ? text : text.slice(0, -1)) * scale;
       }),
     );
-  /** Ticks on round values: evenly spaced by 1, 2 or 5 times a power of ten, from a multiple of the step. */
+  /** Ticks on round values: evenly spaced by 1, 2, 2.5 (quarters) or 5 times a power of ten, from a multiple of the step. */
   function assertRoundTicks(values, label) {
     assert(values.length >= 2 && values.every(Number.isFinite), `${label}: ticks ${values}`);
     const step = values[1] - values[0];
     const mantissa = Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(6));
-    assert([1, 2, 5, 10].includes(mantissa), `${label}: odd tick step ${step} (${values.join(', ')})`);
+    assert([1, 2, 2.5, 5, 10].includes(mantissa), `${label}: odd tick step ${step} (${values.join(', ')})`);
     values.forEach((value, index) => assert(Math.abs(value - (values[0] + index * step)) <= step * 0.051 && Math.abs(value / step - Math.round(value / step)) < 0.051, `${label}: tick ${value} is not on a multiple of ${step} (${values.join(', ')})`));
   }
 
