@@ -307,14 +307,21 @@ function summarize(runs, routeList) {
       },
     ]),
   );
-  const worst = (key) => Math.max(...Object.values(perRoute).map((route) => route[key] ?? Infinity));
+  // List and overview pages paint from the build-time files; entity pages and /analytics wait for DuckDB.
+  const FIRST_PAINT = ['overview', 'studios', 'films', 'characters', 'talent'];
+  const worst = (key, names) => Math.max(...Object.entries(perRoute).filter(([name]) => names.includes(name)).map(([, route]) => route[key] ?? Infinity));
+  const listPages = FIRST_PAINT;
+  const enginePages = routeList.map((route) => route.name).filter((name) => !FIRST_PAINT.includes(name));
   return {
     per_route: perRoute,
     targets: {
-      'first chart, cold, worst route (≤ 1000 ms)': worst('cold_first_ms'),
-      'first chart, warm, worst route (≤ 300 ms)': worst('warm_first_ms'),
-      '10 Mbit/s: first chart, worst route (≤ 2000 ms)': worst('throttled_first_ms'),
-      '10 Mbit/s: interactive, worst route (≤ 12000 ms)': worst('throttled_interactive_ms'),
+      'first chart, cold, worst list/overview page (≤ 1000 ms)': worst('cold_first_ms', listPages),
+      'first chart, cold, worst entity page or /analytics (≤ 1000 ms)': worst('cold_first_ms', enginePages),
+      'first chart, warm, worst list/overview page (≤ 300 ms)': worst('warm_first_ms', listPages),
+      'first chart, warm, worst entity page or /analytics (≤ 300 ms)': worst('warm_first_ms', enginePages),
+      '10 Mbit/s: first chart, worst list/overview page (≤ 2000 ms)': worst('throttled_first_ms', listPages),
+      '10 Mbit/s: first chart, worst entity page or /analytics (≤ 2000 ms)': worst('throttled_first_ms', enginePages),
+      '10 Mbit/s: interactive, worst route (≤ 12000 ms)': worst('throttled_interactive_ms', [...listPages, ...enginePages]),
       '10 Mbit/s: errors, all routes and runs (none)': Object.values(perRoute).reduce((sum, route) => sum + route.errors, 0),
       'bytes of a cold visit to / (≤ 9 MB)': perRoute.overview.cold_bytes,
       'filter change p95, /films (≤ 50 ms)': pick((run) => run.films_filter_p95_ms),
