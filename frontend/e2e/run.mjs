@@ -26,7 +26,10 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const results = [];
+// E2E_ONLY=<regular expression> runs only the checks whose name matches (to re-run a failed check).
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
 async function check(name, body) {
+  if (only && !only.test(name)) return;
   const started = Date.now();
   try {
     await body();
@@ -639,51 +642,55 @@ async function main() {
     values.forEach((value, index) => assert(Math.abs(value - (values[0] + index * step)) <= step * 0.051 && Math.abs(value / step - Math.round(value / step)) < 0.051, `${label}: tick ${value} is not on a multiple of ${step} (${values.join(', ')})`));
   }
 
+  // The engine is ready and every section shows its rows (not the first paint).
+  const engineRows = (target) =>
+    target.waitForFunction(() => document.querySelector('[data-engine-status="ready"]') && [...document.querySelectorAll('[data-source]')].every((element) => element.dataset.source === 'duckdb'), null, { timeout: 60000 });
+
   await check('charts read right: round ticks, no hairline bars, separate franchise and character axes, no empty year skipped, no colliding names', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(origin + '/');
     await waitForContent(page);
-    await waitForSource(page, 'duckdb');
+    await engineRows(page);
     const yearChart = 'section[data-query-id="films-per-year-by-studio"]';
-    assertRoundTicks(await axisValues(page, `${yearChart} .recharts-yAxis .recharts-cartesian-axis-tick-value`), 'films per year, count axis');
-    const yearTicks = await axisValues(page, `${yearChart} .recharts-xAxis .recharts-cartesian-axis-tick-value`);
+    assertRoundTicks(await axisValues(page, `${yearChart} .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value`), 'films per year, count axis');
+    const yearTicks = await axisValues(page, `${yearChart} .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`);
     assert(yearTicks.every((year) => year % 10 === 0), `year ticks not on decades: ${yearTicks}`);
     // Every year between the first and the last film has its slot: bars sit at their year on a number axis.
     const [{ first, last }] = pythonQueries(['select min(release_year) as first, max(release_year) as last from films_complete'])[0];
     const domain = await page.$eval(`${yearChart} .recharts-xAxis`, (axis) => axis.getBoundingClientRect().width);
     const bars = await page.$$eval(`${yearChart} .recharts-bar-rectangle path`, (paths) => paths.map((path) => path.getBoundingClientRect().width));
     assert(bars.length > 0 && Math.min(...bars) >= (domain / (last - first + 3)) * 0.5, `year bars narrower than half a year's slot: ${Math.min(...bars)}px`);
-    assertRoundTicks(await axisValues(page, 'section[data-query-id="top-grossing-films"] .recharts-xAxis .recharts-cartesian-axis-tick-value'), 'top-grossing money axis');
-    assertRoundTicks(await axisValues(page, 'section[data-query-id="cast-gender-by-decade"] .recharts-yAxis .recharts-cartesian-axis-tick-value'), 'gender share axis');
+    assertRoundTicks(await axisValues(page, 'section[data-query-id="top-grossing-films"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'top-grossing money axis');
+    assertRoundTicks(await axisValues(page, 'section[data-query-id="cast-gender-by-decade"] .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'gender share axis');
 
     await page.goto(origin + '/studios');
     await waitForContent(page);
-    await waitForSource(page, 'duckdb');
+    await engineRows(page);
     const decadeBars = await page.$$eval('section[data-query-id="studio-output-by-decade"] .recharts-bar-rectangle path', (paths) => paths.map((path) => path.getBoundingClientRect().width));
     assert(decadeBars.length > 0 && Math.min(...decadeBars) >= 12, `per-decade bars are hairlines: ${Math.min(...decadeBars)}px wide`);
     const [{ decades }] = pythonQueries(['select (max(release_year) // 10 - min(release_year) // 10 + 1) as decades from films_complete'])[0];
-    const decadeTicks = await page.$$eval('section[data-query-id="studio-output-by-decade"] .recharts-xAxis .recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => tick.textContent));
+    const decadeTicks = await page.$$eval('section[data-query-id="studio-output-by-decade"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => tick.textContent));
     assert(decadeTicks.length === decades, `decade axis shows ${decadeTicks.length} decades, the films span ${decades}: ${decadeTicks}`);
     const studioCharts = await page.$$('section[data-query-id="studio-stats"]');
     const franchiseChart = studioCharts[studioCharts.length - 1];
     assert((await franchiseChart.$$('.recharts-xAxis')).length === 2, 'franchises and characters share one axis');
-    for (const axis of await franchiseChart.$$('.recharts-xAxis')) assertRoundTicks(await axis.$$eval('.recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => Number(tick.textContent.replace(/,/g, '')))), 'franchise/character axis');
-    assertRoundTicks(await axisValues(studioCharts[0], '.recharts-xAxis .recharts-cartesian-axis-tick-value'), 'studio domestic gross axis');
+    for (const axis of await franchiseChart.$$('.recharts-xAxis-tick-labels')) assertRoundTicks(await axis.$$eval('.recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => Number(tick.textContent.replace(/,/g, '')))), 'franchise/character axis');
+    assertRoundTicks(await axisValues(studioCharts[0], '.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'studio domestic gross axis');
 
     await page.goto(origin + '/talent');
     await waitForContent(page);
-    await waitForSource(page, 'duckdb');
-    const nameBoxes = await page.$$eval('section[data-query-id="talent-list"] .recharts-yAxis .recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => tick.getBoundingClientRect()).map((box) => ({ top: box.top, bottom: box.bottom })));
+    await engineRows(page);
+    const nameBoxes = await page.$$eval('section[data-query-id="talent-list"] .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => tick.getBoundingClientRect()).map((box) => ({ top: box.top, bottom: box.bottom })));
     const expectedNames = Math.min(15, pythonQueries(['select count(*) as n from talent_stats'])[0][0].n);
     assert(nameBoxes.length === expectedNames, `${nameBoxes.length} actor names drawn, expected ${expectedNames}`);
     nameBoxes.sort((a, b) => a.top - b.top).slice(1).forEach((box, index) => assert(box.top >= nameBoxes[index].bottom - 0.5, `actor names overlap: ${JSON.stringify([nameBoxes[index], box])}`));
 
     await page.goto(`${origin}/films/${topFilm.film_id}`);
     await waitForContent(page);
-    for (const selector of ['section[data-query-id="film-daily-gross"] .recharts-yAxis', 'section[data-query-id="film-state-gross"] .recharts-xAxis']) {
+    for (const selector of ['section[data-query-id="film-daily-gross"] .recharts-yAxis-tick-labels', 'section[data-query-id="film-state-gross"] .recharts-xAxis-tick-labels']) {
       assertRoundTicks(await axisValues(page, `${selector} .recharts-cartesian-axis-tick-value`), selector);
     }
-    const dayTick = await page.$eval('section[data-query-id="film-daily-gross"] .recharts-xAxis .recharts-cartesian-axis-tick-value', (tick) => tick.textContent);
+    const dayTick = await page.$eval('section[data-query-id="film-daily-gross"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value', (tick) => tick.textContent);
     assert(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(dayTick), `daily axis date shown as ${dayTick}`);
   });
 
@@ -702,16 +709,16 @@ async function main() {
 
   await check('analytics: quick chart axis not clipped, CSV with dates as dates', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(analyticsUrl('select studio_id, sum(worldwide_gross_usd) as gross from films_complete group by studio_id order by gross desc nulls last'));
+    await page.goto(analyticsUrl('select studio_id, sum(worldwide_gross_usd) as gross from films_complete where worldwide_gross_usd is not null group by studio_id order by gross desc'));
     assert((await analyticsStatus()).status === 'done', 'quick chart query failed');
     await page.click('[data-testid="quick-chart"]');
-    await page.waitForSelector('.chart .recharts-yAxis .recharts-cartesian-axis-tick-value');
+    await page.waitForSelector('.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
     const clipped = await page.$eval('.chart', (chart) => {
       const box = chart.getBoundingClientRect();
-      return [...chart.querySelectorAll('.recharts-yAxis .recharts-cartesian-axis-tick-value')].filter((tick) => tick.getBoundingClientRect().left < box.left - 0.5).map((tick) => tick.textContent);
+      return [...chart.querySelectorAll('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')].filter((tick) => tick.getBoundingClientRect().left < box.left - 0.5).map((tick) => tick.textContent);
     });
     assert(clipped.length === 0, `quick chart ticks clipped: ${clipped}`);
-    assertRoundTicks(await axisValues(page, '.chart .recharts-yAxis .recharts-cartesian-axis-tick-value'), 'quick chart axis');
+    assertRoundTicks(await axisValues(page, '.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'quick chart axis');
     await page.goto(analyticsUrl("select film_id, release_date from films_complete where release_date is not null order by release_date, film_id limit 3"));
     assert((await analyticsStatus()).status === 'done', 'date query failed');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-csv"]')]);
