@@ -178,7 +178,7 @@ bench-transform: install ## jobs 01/03 stages, tasks, start-up and work; job 03 
 	@$(PYTHON) bench/bench_transform.py $(ARGS)
 
 bench-web: install ## site load, filter latency and bundle size in headless Chromium
-	@node bench/bench_site.mjs --runs 5
+	@node bench/bench_site.mjs --runs 3
 
 clean-runtime: down ## delete the local runtime's data and logs (not the artifact cache)
 	rm -rf .runtime

@@ -62,5 +62,7 @@ export default defineConfig({
     environment: 'node',
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     testTimeout: 30000,
+    // Opening DuckDB-WASM in Node (compiling the wasm) takes seconds on a loaded machine; not a performance check.
+    hookTimeout: 120000,
   },
 });

@@ -26,7 +26,10 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const results = [];
+// E2E_ONLY=<regular expression> runs only the checks whose name matches (to re-run a failed check).
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
 async function check(name, body) {
+  if (only && !only.test(name)) return;
   const started = Date.now();
   try {
     await body();
@@ -278,6 +281,50 @@ async function main() {
     await waitForContent(page);
     await page.click('section[data-query-id="top-grossing-films"] .recharts-rectangle');
     await page.waitForFunction(() => /^\/films\/[^/]+$/.test(location.pathname), null, { timeout: 10000 });
+  });
+
+  await check('charts by keyboard: the data table under a chart opens the same page as its bar', async () => {
+    await page.goto(origin + '/');
+    await waitForContent(page);
+    const summary = 'section[data-query-id="top-grossing-films"] details.chart-data summary';
+    await page.focus(summary);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('section[data-query-id="top-grossing-films"] details.chart-data[open] a');
+    await page.keyboard.press('Tab');
+    const href = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+    const sql = await page.$eval('section[data-query-id="top-grossing-films"]', (section) => section.dataset.sql);
+    const [first] = pythonQueries([sql])[0];
+    assert(href === `/films/${first.film_id}`, `the first link after the summary is ${href}, expected /films/${first.film_id}`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((wanted) => location.pathname === wanted, href, { timeout: 10000 });
+  });
+
+  await check('human labels: no studio id or machine role value in any table cell', async () => {
+    const studioIds = pythonQueries(['select studio_id from studio_stats'])[0].map((row) => row.studio_id);
+    const machineValues = pythonQueries(["select distinct role as value from characters_complete where role like '%-%' union select distinct release_type from films_complete where release_type like '%-%'"])[0].map((row) => row.value);
+    const tokens = [...studioIds, ...machineValues];
+    for (const path of ['/films', '/characters', '/talent', `/films/${topFilm.film_id}`, `/characters/${topCharacter.character_id}`, `/talent/${encodeURIComponent(topActor.talent_name)}`, `/studios/${topStudio.studio_id}`]) {
+      await page.goto(origin + path);
+      await waitForContent(page);
+      const texts = await page.$$eval('main td, main dd', (cells) => cells.map((cell) => cell.textContent));
+      const raw = texts.filter((text) => tokens.some((token) => new RegExp(`(^|[\\s,(])${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[\\s,)])`).test(text)));
+      assert(raw.length === 0, `${path}: machine labels shown: ${raw.slice(0, 5).join(' | ')}`);
+    }
+  });
+
+  await check('tables show as cards on a phone: every list and entity table', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, testId] of [
+      ['/films', 'film-table'], ['/characters', 'character-table'], ['/talent', 'talent-table'],
+      [`/films/${topFilm.film_id}`, 'cast-table'], [`/characters/${topCharacter.character_id}`, 'appearance-table'],
+      [`/talent/${encodeURIComponent(topActor.talent_name)}`, 'roles-table'], [`/studios/${topStudio.studio_id}`, 'studio-film-table'],
+    ]) {
+      await page.goto(origin + path);
+      await waitForContent(page);
+      const card = await page.$eval(`[data-testid="${testId}"] tbody tr`, (row) => ({ display: getComputedStyle(row).display, label: getComputedStyle(row.querySelector('td'), '::before').content }));
+      assert(card.display === 'block' && card.label !== 'none' && card.label !== '""', `${path}: ${testId} rows are not cards on a phone: ${JSON.stringify(card)}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   await check('lists: newest films first, every list sortable, numbers right-aligned, species searchable, figures explained', async () => {
@@ -575,6 +622,109 @@ async function main() {
       titles.set(title, route.path);
     }
     assert(titles.size === routes.length, `titles repeat: ${[...titles.keys()].join(' | ')}`);
+  });
+
+  /** Numbers of an axis' tick labels ("$500M", "1.5K", "25%", "1,200") as plain values. */
+  const axisValues = (target, selector) =>
+    target.$$eval(selector, (elements) =>
+      elements.map((element) => {
+        const text = element.textContent.replace(/[$,%\s]/g, '');
+        const scale = { K: 1e3, M: 1e6, B: 1e9, T: 1e12 }[text.slice(-1)] ?? 1;
+        return Number(scale === 1 ? text : text.slice(0, -1)) * scale;
+      }),
+    );
+  /** Ticks on round values: evenly spaced by 1, 2, 2.5 (quarters) or 5 times a power of ten, from a multiple of the step. */
+  function assertRoundTicks(values, label) {
+    assert(values.length >= 2 && values.every(Number.isFinite), `${label}: ticks ${values}`);
+    const step = values[1] - values[0];
+    const mantissa = Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(6));
+    assert([1, 2, 2.5, 5, 10].includes(mantissa), `${label}: odd tick step ${step} (${values.join(', ')})`);
+    values.forEach((value, index) => assert(Math.abs(value - (values[0] + index * step)) <= step * 0.051 && Math.abs(value / step - Math.round(value / step)) < 0.051, `${label}: tick ${value} is not on a multiple of ${step} (${values.join(', ')})`));
+  }
+
+  // The engine is ready and every section shows its rows (not the first paint).
+  const engineRows = (target) =>
+    target.waitForFunction(() => document.querySelector('[data-engine-status="ready"]') && [...document.querySelectorAll('[data-source]')].every((element) => element.dataset.source === 'duckdb'), null, { timeout: 60000 });
+
+  await check('charts read right: round ticks, no hairline bars, separate franchise and character axes, no empty year skipped, no colliding names', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(origin + '/');
+    await waitForContent(page);
+    await engineRows(page);
+    const yearChart = 'section[data-query-id="films-per-year-by-studio"]';
+    assertRoundTicks(await axisValues(page, `${yearChart} .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value`), 'films per year, count axis');
+    const yearTicks = await axisValues(page, `${yearChart} .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`);
+    assert(yearTicks.every((year) => year % 10 === 0), `year ticks not on decades: ${yearTicks}`);
+    // Every year between the first and the last film has its slot: bars sit at their year on a number axis.
+    const [{ first, last }] = pythonQueries(['select min(release_year) as first, max(release_year) as last from films_complete'])[0];
+    const domain = await page.$eval(`${yearChart} .recharts-xAxis`, (axis) => axis.getBoundingClientRect().width);
+    const bars = await page.$$eval(`${yearChart} .recharts-bar-rectangle path`, (paths) => paths.map((path) => path.getBoundingClientRect().width));
+    assert(bars.length > 0 && Math.min(...bars) >= (domain / (last - first + 3)) * 0.5, `year bars narrower than half a year's slot: ${Math.min(...bars)}px`);
+    assertRoundTicks(await axisValues(page, 'section[data-query-id="top-grossing-films"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'top-grossing money axis');
+    assertRoundTicks(await axisValues(page, 'section[data-query-id="cast-gender-by-decade"] .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'gender share axis');
+
+    await page.goto(origin + '/studios');
+    await waitForContent(page);
+    await engineRows(page);
+    const decadeBars = await page.$$eval('section[data-query-id="studio-output-by-decade"] .recharts-bar-rectangle path', (paths) => paths.map((path) => path.getBoundingClientRect().width));
+    assert(decadeBars.length > 0 && Math.min(...decadeBars) >= 12, `per-decade bars are hairlines: ${Math.min(...decadeBars)}px wide`);
+    const [{ decades }] = pythonQueries(['select (max(release_year) // 10 - min(release_year) // 10 + 1) as decades from films_complete'])[0];
+    const decadeTicks = await page.$$eval('section[data-query-id="studio-output-by-decade"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => tick.textContent));
+    assert(decadeTicks.length === decades, `decade axis shows ${decadeTicks.length} decades, the films span ${decades}: ${decadeTicks}`);
+    const studioCharts = await page.$$('section[data-query-id="studio-stats"]');
+    const franchiseChart = studioCharts[studioCharts.length - 1];
+    assert((await franchiseChart.$$('.recharts-xAxis')).length === 2, 'franchises and characters share one axis');
+    for (const axis of await franchiseChart.$$('.recharts-xAxis-tick-labels')) assertRoundTicks(await axis.$$eval('.recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => Number(tick.textContent.replace(/,/g, '')))), 'franchise/character axis');
+    assertRoundTicks(await axisValues(studioCharts[0], '.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'studio domestic gross axis');
+
+    await page.goto(origin + '/talent');
+    await waitForContent(page);
+    await engineRows(page);
+    const nameBoxes = await page.$$eval('section[data-query-id="talent-list"] .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value', (ticks) => ticks.map((tick) => tick.getBoundingClientRect()).map((box) => ({ top: box.top, bottom: box.bottom })));
+    const expectedNames = Math.min(15, pythonQueries(['select count(*) as n from talent_stats'])[0][0].n);
+    assert(nameBoxes.length === expectedNames, `${nameBoxes.length} actor names drawn, expected ${expectedNames}`);
+    nameBoxes.sort((a, b) => a.top - b.top).slice(1).forEach((box, index) => assert(box.top >= nameBoxes[index].bottom - 0.5, `actor names overlap: ${JSON.stringify([nameBoxes[index], box])}`));
+
+    await page.goto(`${origin}/films/${topFilm.film_id}`);
+    await waitForContent(page);
+    for (const selector of ['section[data-query-id="film-daily-gross"] .recharts-yAxis-tick-labels', 'section[data-query-id="film-state-gross"] .recharts-xAxis-tick-labels']) {
+      assertRoundTicks(await axisValues(page, `${selector} .recharts-cartesian-axis-tick-value`), selector);
+    }
+    const dayTick = await page.$eval('section[data-query-id="film-daily-gross"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value', (tick) => tick.textContent);
+    assert(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(dayTick), `daily axis date shown as ${dayTick}`);
+  });
+
+  await check('every row of the character and talent lists is in the page (Python DuckDB)', async () => {
+    for (const [path, testId, sql] of [
+      ['/characters', 'character-table', 'select count(distinct character_id) as n from characters_complete'],
+      ['/talent', 'talent-table', 'select count(*) as n from talent_stats'],
+    ]) {
+      await page.goto(origin + path);
+      await waitForContent(page);
+      const rows = await page.$$eval(`[data-testid="${testId}"] tbody tr`, (elements) => elements.length);
+      const [{ n }] = pythonQueries([sql])[0];
+      assert(rows === n, `${path}: ${rows} rows in the page, ${n} expected`);
+    }
+  });
+
+  await check('analytics: quick chart axis not clipped, CSV with dates as dates', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(analyticsUrl('select studio_id, sum(worldwide_gross_usd) as gross from films_complete where worldwide_gross_usd is not null group by studio_id order by gross desc'));
+    assert((await analyticsStatus()).status === 'done', 'quick chart query failed');
+    await page.click('[data-testid="quick-chart"]');
+    await page.waitForSelector('.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    const clipped = await page.$eval('.chart', (chart) => {
+      const box = chart.getBoundingClientRect();
+      return [...chart.querySelectorAll('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')].filter((tick) => tick.getBoundingClientRect().left < box.left - 0.5).map((tick) => tick.textContent);
+    });
+    assert(clipped.length === 0, `quick chart ticks clipped: ${clipped}`);
+    assertRoundTicks(await axisValues(page, '.chart .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'), 'quick chart axis');
+    await page.goto(analyticsUrl("select film_id, release_date from films_complete where release_date is not null order by release_date, film_id limit 3"));
+    assert((await analyticsStatus()).status === 'done', 'date query failed');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-csv"]')]);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    const expected = pythonQueries(['select film_id, release_date from films_complete where release_date is not null order by release_date, film_id limit 3'])[0];
+    assert(JSON.stringify(csv) === JSON.stringify(['film_id,release_date', ...expected.map((row) => `${row.film_id},${row.release_date}`)]), `CSV: ${csv.join(' / ')}`);
   });
 
   await check('at 10 Mbit/s the site becomes ready without error, showing byte progress', async () => {

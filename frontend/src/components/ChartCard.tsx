@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { QueryState } from '../db/hooks';
 import type { QuerySpec } from '../db/queries';
 import { EmptyState, ErrorState, Skeleton } from './States';
@@ -8,6 +9,8 @@ export interface TextColumn<T> {
   value: (row: T) => string | number | null;
   /** The query column shown, if the cell shows one column as is: the e2e tests compare it with Python DuckDB. */
   field?: keyof T & string;
+  /** The page the row opens (what a click on its bar opens): the keyboard path to the same place. */
+  link?: (row: T) => string | null;
 }
 
 interface ChartCardProps<T> {
@@ -59,7 +62,7 @@ export function ChartCard<T>({ title, summary, spec, state, columns, children, h
                 <tr key={index}>
                   {columns.map((column) => (
                     <td key={column.header} data-field={column.field} data-value={column.field ? JSON.stringify(row[column.field]) : undefined}>
-                      {column.value(row) ?? '—'}
+                      {column.link?.(row) ? <Link to={column.link(row)!}>{column.value(row) ?? '—'}</Link> : (column.value(row) ?? '—')}
                     </td>
                   ))}
                 </tr>

@@ -21,7 +21,7 @@ export function TalentLinks({ names }: { names: string[] }) {
 export function RolesTable({ rows, name }: { rows: CharacterAppearance[]; name: string }) {
   return (
     <div className="table-wrap">
-      <table className="data-table sticky-header" data-testid="roles-table">
+      <table className="data-table sticky-header cards-on-narrow" data-testid="roles-table">
         <caption className="visually-hidden">Roles of {name}</caption>
         <thead>
           <tr>

@@ -12,7 +12,8 @@ import type { Row, Value } from '../db/rows';
 import { DEFAULT_ROW_LIMIT, guardSql } from '../db/sqlGuard';
 import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
-import { useTheme } from '../theme';
+import { useChartTheme, useTheme } from '../theme';
+import { formatCompact, valueAxis } from '../chartScale';
 import { editorTheme } from '../components/editorTheme';
 
 const TIMEOUT_MILLISECONDS = 15000;
@@ -74,6 +75,7 @@ function SchemaBrowser({ onInsert }: { onInsert: (text: string) => void }) {
 }
 
 function QuickChart({ result }: { result: AnalyticsResult }) {
+  const chart = useChartTheme();
   const [labelColumn, valueColumn] = result.columns;
   const numeric = result.rows.length > 0 && result.columns.length >= 2 && result.rows.every((row) => typeof row[valueColumn] === 'number');
   if (!numeric) return <p className="muted">A quick chart needs a label column followed by a numeric column.</p>;
@@ -81,11 +83,12 @@ function QuickChart({ result }: { result: AnalyticsResult }) {
   return (
     <div className="chart" role="img" aria-label={`Bar chart of ${valueColumn} by ${labelColumn} for the first ${rows.length} rows; the result table lists every value.`} style={{ height: 280 }}>
       <ResponsiveContainer>
-        <BarChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
-          <YAxis />
-          <Tooltip />
+        <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" tick={chart.tick} stroke={chart.axis} interval="preserveStartEnd" />
+          {/* Compact, round ticks in a wide enough gutter: large values are not clipped. */}
+          <YAxis {...valueAxis(rows.map((row) => row.value))} tickFormatter={formatCompact} width={56} tick={chart.tick} stroke={chart.axis} />
+          <Tooltip contentStyle={chart.tooltip} />
           <Bar dataKey="value" name={valueColumn} fill="#3b6fd4" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
@@ -183,7 +186,7 @@ export default function AnalyticsPage() {
             <button type="button" className="button" onClick={() => run.status === 'running' && run.query.cancel()} disabled={run.status !== 'running'} data-testid="cancel-query">
               Cancel
             </button>
-            <button type="button" className="button" onClick={download} disabled={run.status !== 'done'}>
+            <button type="button" className="button" onClick={download} disabled={run.status !== 'done'} data-testid="download-csv">
               Download CSV
             </button>
           </div>
@@ -205,7 +208,7 @@ export default function AnalyticsPage() {
           <h2 id="result-title">Result</h2>
           <div className="segmented" role="group" aria-label="Result view">
             <button type="button" className="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>Table</button>
-            <button type="button" className="button" aria-pressed={view === 'chart'} onClick={() => setView('chart')}>Quick chart</button>
+            <button type="button" className="button" aria-pressed={view === 'chart'} onClick={() => setView('chart')} data-testid="quick-chart">Quick chart</button>
           </div>
           {view === 'chart' ? (
             <QuickChart result={run.result} />

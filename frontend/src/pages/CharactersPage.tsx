@@ -25,16 +25,19 @@ const roleOptions = characterOptionsQuery('role');
 const genderOptions = characterOptionsQuery('gender');
 const speciesOptions = characterOptionsQuery('species');
 
-// Every column sorts in the page (the list is at most a few hundred rows).
-const COLUMNS: ColumnDef<CharacterListRow, unknown>[] = [
+// Every column sorts in the page (the list is at most a few hundred rows). Studios are named, not ids.
+function characterColumns(studioNames: Record<string, string>): ColumnDef<CharacterListRow, unknown>[] {
+  const names = (row: CharacterListRow) => row.studios.map((id) => studioNames[id] ?? id).join(', ');
+  return [
   { id: 'name', header: 'Character', accessorFn: (row) => row.name, cell: ({ row }) => <Link to={`/characters/${row.original.character_id}`}>{row.original.name}</Link> },
   { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
   { id: 'first_year', header: 'First film', accessorFn: (row) => row.first_year, meta: { numeric: true }, cell: ({ row }) => row.original.first_year },
   { id: 'roles', header: 'Roles', accessorFn: (row) => row.roles.map(roleLabel).join(', '), cell: ({ row }) => row.original.roles.map(roleLabel).join(', ') },
   { id: 'species', header: 'Species', accessorFn: (row) => row.species, cell: ({ row }) => row.original.species },
   { id: 'gender', header: 'Gender', accessorFn: (row) => row.gender, cell: ({ row }) => roleLabel(row.original.gender) },
-  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios.join(', '), cell: ({ row }) => row.original.studios.join(', ') },
-];
+  { id: 'studios', header: 'Studios', accessorFn: names, cell: ({ row }) => names(row.original) },
+  ];
+}
 
 export function CharactersPage() {
   useTitle('Characters');
@@ -48,6 +51,7 @@ export function CharactersPage() {
   const roles = useQuery(roleOptions);
   const genders = useQuery(genderOptions);
   const species = useQuery(speciesOptions);
+  const columns = useMemo(() => characterColumns(Object.fromEntries(studios.rows.map((option) => [option.value, option.label]))), [studios.rows]);
 
   return (
     <>
@@ -74,7 +78,7 @@ export function CharactersPage() {
         ) : characters.rows.length === 0 ? (
           <EmptyState>No characters match these filters.</EmptyState>
         ) : (
-          <VirtualTable label="Characters" rows={characters.rows} columns={COLUMNS} testId="character-table" />
+          <VirtualTable label="Characters" rows={characters.rows} columns={columns} testId="character-table" />
         )}
         <SqlDisclosure sql={spec.sql} />
       </section>

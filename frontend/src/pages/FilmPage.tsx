@@ -4,13 +4,15 @@ import { ChartCard, SqlDisclosure } from '../components/ChartCard';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { useQuery } from '../db/hooks';
 import { filmCastQuery, filmDailyGrossQuery, filmDetailQuery, filmStateGrossQuery, filmWeeklyGrossQuery } from '../db/queries';
-import { formatDate, formatInteger, formatMoney, formatMoneyFull, formatPercent, roleLabel } from '../format';
+import { formatDate, formatMoneyFull, formatPercent, plural, roleLabel } from '../format';
 import { useUrlState } from '../urlState';
 import { useFirstChartMark } from './OverviewPage';
 import { useTitle } from '../title';
 import { TalentLinks } from '../components/RolesTable';
 import { EntitySkeleton } from '../components/States';
 import { BoxOfficeMapSection } from '../components/BoxOfficeMapSection';
+import { moneyAxis } from '../chartScale';
+import { useChartTheme } from '../theme';
 
 export function FilmPage() {
   const { filmId = '' } = useParams();
@@ -27,6 +29,7 @@ export function FilmPage() {
   const weekly = useQuery(curve === 'weekly' ? weeklySpec : null);
   const states = useQuery(stateSpec);
   useFirstChartMark(states.status === 'ready');
+  const chart = useChartTheme();
   useTitle(detail.rows[0]?.title ?? (detail.status === 'loading' ? 'Film' : 'Film not found'));
 
   if (detail.status === 'error') return <ErrorState message={detail.error} />;
@@ -54,7 +57,7 @@ export function FilmPage() {
           <div><dt>Franchise</dt><dd>{film.franchise ?? '—'}</dd></div>
           <div><dt>Directed by</dt><dd>{film.directors.join(', ') || '—'}</dd></div>
           <div><dt>Runtime</dt><dd>{film.runtime_minutes ? `${film.runtime_minutes} min` : '—'}</dd></div>
-          <div><dt>Release</dt><dd>{film.release_type}, {film.animation_type} animation</dd></div>
+          <div><dt>Release</dt><dd>{roleLabel(film.release_type)}, {film.animation_type} animation</dd></div>
           <div data-figure="domestic_gross_usd" data-value={film.domestic_gross_usd ?? ''}><dt>Domestic gross</dt><dd>{formatMoneyFull(film.domestic_gross_usd)}</dd></div>
           <div data-figure="worldwide_gross_usd" data-value={film.worldwide_gross_usd ?? ''}><dt>Worldwide gross</dt><dd>{formatMoneyFull(film.worldwide_gross_usd)}</dd></div>
         </dl>
@@ -111,10 +114,10 @@ export function FilmPage() {
                 {(rows) => (
                   <ResponsiveContainer>
                     <LineChart data={rows} margin={{ left: 10 }}>
-                      <CartesianGrid strokeDasharray="3 3" />
-                      <XAxis dataKey="date" tick={{ fontSize: 11 }} minTickGap={30} />
-                      <YAxis tickFormatter={(value: number) => formatMoney(value)} />
-                      <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
+                      <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" />
+                      <XAxis dataKey="date" tick={chart.tick} stroke={chart.axis} minTickGap={40} tickFormatter={(value: string) => formatDate(value)} />
+                      <YAxis {...moneyAxis(rows.map((row) => row.gross_usd))} width={64} tick={chart.tick} stroke={chart.axis} />
+                      <Tooltip formatter={(value) => formatMoneyFull(Number(value))} labelFormatter={(value) => formatDate(String(value))} contentStyle={chart.tooltip} />
                       <Line type="monotone" dataKey="gross_usd" name="Gross" stroke="#3b6fd4" dot={false} isAnimationActive={false} />
                     </LineChart>
                   </ResponsiveContainer>
@@ -131,10 +134,10 @@ export function FilmPage() {
                 {(rows) => (
                   <ResponsiveContainer>
                     <BarChart data={rows} margin={{ left: 10 }}>
-                      <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                      <XAxis dataKey="week" tick={{ fontSize: 11 }} />
-                      <YAxis tickFormatter={(value: number) => formatMoney(value)} />
-                      <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
+                      <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                      <XAxis dataKey="week" tick={chart.tick} stroke={chart.axis} />
+                      <YAxis {...moneyAxis(rows.map((row) => row.gross_usd))} width={64} tick={chart.tick} stroke={chart.axis} />
+                      <Tooltip formatter={(value) => formatMoneyFull(Number(value))} labelFormatter={(value) => `Week ${value}`} contentStyle={chart.tooltip} />
                       <Bar dataKey="gross_usd" name="Gross" fill="#3b6fd4" isAnimationActive={false} />
                     </BarChart>
                   </ResponsiveContainer>
@@ -157,10 +160,10 @@ export function FilmPage() {
             {(rows) => (
               <ResponsiveContainer>
                 <BarChart data={rows.slice(0, 15)} layout="vertical">
-                  <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                  <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} />
-                  <YAxis type="category" dataKey="state" width={36} tick={{ fontSize: 11 }} interval={0} />
-                  <Tooltip formatter={(value) => formatMoneyFull(Number(value))} />
+                  <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                  <XAxis type="number" {...moneyAxis(rows.slice(0, 15).map((row) => row.gross_usd))} tick={chart.tick} stroke={chart.axis} />
+                  <YAxis type="category" dataKey="state" width={36} tick={chart.tick} stroke={chart.axis} interval={0} />
+                  <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
                   <Bar dataKey="gross_usd" name="Gross" fill="#e0892b" isAnimationActive={false} />
                 </BarChart>
               </ResponsiveContainer>
@@ -169,11 +172,11 @@ export function FilmPage() {
         </div>
       ) : (
         <EmptyState>
-          No box-office curve: {film.release_type === 'theatrical' ? film.gross_note ?? 'no reported gross' : `a ${film.release_type} release has no theatrical gross`}.
+          No box-office curve: {film.release_type === 'theatrical' ? film.gross_note ?? 'no reported gross' : `a ${roleLabel(film.release_type).toLowerCase()} release has no theatrical gross`}.
         </EmptyState>
       )}
       {hasBoxOffice && <BoxOfficeMapSection filmId={filmId} title="Domestic box office on the US map (synthetic)" summary="Gross per state in each week of release; the colours keep one scale over the whole run." />}
-      <p className="muted">{formatInteger(cast.rows.length)} characters listed.</p>
+      <p className="muted">{plural(cast.rows.length, 'character')} listed.</p>
     </>
   );
 }

@@ -15,6 +15,7 @@ import {
 } from '../db/queries';
 import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, roleLabel, studioColor } from '../format';
 import { useTitle } from '../title';
+import { moneyAxis, stackTotals, valueAxis } from '../chartScale';
 
 const HEADLINE_FIGURES: { key: keyof Headline; label: string; format: (value: number) => string }[] = [
   { key: 'studios', label: 'Studios', format: formatInteger },
@@ -33,6 +34,14 @@ export function useFirstChartMark(ready: boolean) {
   }, [ready]);
 }
 
+/** Whole decades from the first to the last year (the year axis' ticks). */
+function decadeTicks(years: number[]): number[] {
+  if (years.length === 0) return [0];
+  const ticks: number[] = [];
+  for (let decade = Math.ceil(Math.min(...years) / 10) * 10; decade <= Math.max(...years); decade += 10) ticks.push(decade);
+  return ticks.length > 0 ? ticks : [Math.min(...years)];
+}
+
 export function OverviewPage() {
   useTitle('Overview');
   const headline = useQuery(headlineQuery);
@@ -45,6 +54,8 @@ export function OverviewPage() {
   const navigate = useNavigate();
   const chart = useChartTheme();
   const yearly = pivot(perYear.rows, (row) => row.release_year, (row) => row.studio_id, (row) => row.films);
+  const years = yearly.rows.map((row) => Number(row.key));
+  const yearTicks = decadeTicks(years);
   const genderWide = pivot(gender.rows, (row) => `${row.decade}s`, (row) => row.gender, (row) => row.appearances);
   const genderShares = genderWide.rows.map((row) => {
     const total = genderWide.series.reduce((sum, name) => sum + ((row[name] as number) ?? 0), 0);
@@ -96,7 +107,7 @@ export function OverviewPage() {
           state={perYear}
           columns={[
             { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
-            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id' },
+            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Films', value: (row) => row.films, field: 'films' },
           ]}
         >
@@ -104,8 +115,9 @@ export function OverviewPage() {
             <ResponsiveContainer>
               <BarChart data={yearly.rows} margin={{ left: -20 }}>
                 <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="key" type="number" domain={['dataMin - 1', 'dataMax + 1']} tick={chart.tick} stroke={chart.axis} allowDecimals={false} />
-                <YAxis allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                {/* A number axis keeps empty years as gaps; ticks on whole decades. */}
+                <XAxis dataKey="key" type="number" domain={years.length ? [Math.min(...years) - 1, Math.max(...years) + 1] : [0, 1]} ticks={yearTicks} tick={chart.tick} stroke={chart.axis} allowDecimals={false} />
+                <YAxis {...valueAxis(stackTotals(yearly.rows, yearly.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
                 <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {yearly.series.map((name, index) => (
@@ -122,7 +134,7 @@ export function OverviewPage() {
           spec={topGrossingQuery}
           state={topGrossing}
           columns={[
-            { header: 'Film', value: (row) => row.title, field: 'title' },
+            { header: 'Film', value: (row) => row.title, field: 'title', link: (row) => `/films/${row.film_id}` },
             { header: 'Year', value: (row) => row.release_year, field: 'release_year' },
             { header: 'Worldwide gross (USD)', value: (row) => row.worldwide_gross_usd, field: 'worldwide_gross_usd' },
           ]}
@@ -131,7 +143,7 @@ export function OverviewPage() {
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 30 }}>
                 <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} tick={chart.tick} stroke={chart.axis} />
+                <XAxis type="number" {...moneyAxis(rows.map((row) => row.worldwide_gross_usd ?? 0))} tick={chart.tick} stroke={chart.axis} />
                 <YAxis type="category" dataKey="title" width={130} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
                 <Bar dataKey="worldwide_gross_usd" name="Worldwide gross" fill="#3b6fd4" cursor="pointer" onClick={(data) => navigate(`/films/${(data as { payload?: { film_id?: string } }).payload?.film_id ?? ''}`)} isAnimationActive={false} />

@@ -7,6 +7,7 @@ import { studioFilmsQuery, studioOutputByDecadeQuery, studioStatsQuery } from '.
 import { formatDate, formatMoney, formatMoneyFull, plural, studioColor } from '../format';
 import { useTitle } from '../title';
 import { useChartTheme } from '../theme';
+import { fillDecades, valueAxis } from '../chartScale';
 
 /** /studios/:id — one studio: figures, output per decade and its films. */
 export function StudioPage() {
@@ -58,10 +59,10 @@ export function StudioPage() {
       >
         {(rows) => (
           <ResponsiveContainer>
-            <BarChart data={rows.map((row) => ({ ...row, label: `${row.decade}s` }))}>
+            <BarChart data={fillDecades(rows.map((row) => ({ key: `${row.decade}s`, films: row.films })), ['films'])}>
               <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={chart.tick} stroke={chart.axis} />
-              <YAxis allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+              <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} interval={0} />
+              <YAxis {...valueAxis(rows.map((row) => row.films), 4, true)} tick={chart.tick} stroke={chart.axis} />
               <Tooltip contentStyle={chart.tooltip} />
               <Bar dataKey="films" name="Films" fill={studioColor(studioId)} maxBarSize={56} isAnimationActive={false} />
             </BarChart>
@@ -71,7 +72,7 @@ export function StudioPage() {
       <section className="card" aria-labelledby="studio-films-title" data-query-id={filmsSpec.id} data-sql={filmsSpec.sql}>
         <h2 id="studio-films-title">{films.status === 'ready' ? plural(films.rows.length, 'film') : 'Films'}</h2>
         <div className="table-wrap">
-          <table className="data-table sticky-header" data-testid="studio-film-table">
+          <table className="data-table sticky-header cards-on-narrow" data-testid="studio-film-table">
             <caption className="visually-hidden">Films of {studio.studio}</caption>
             <thead>
               <tr>

@@ -5,10 +5,11 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { ChartCard } from '../components/ChartCard';
 import { useQuery } from '../db/hooks';
 import { studioOptionsQuery, studioOutputByDecadeQuery, studioStatsQuery } from '../db/queries';
-import { formatMoney, formatMoneyFull, pivot, studioColor } from '../format';
+import { formatMoneyFull, pivot, studioColor } from '../format';
 import { useUrlState } from '../urlState';
 import { useFirstChartMark } from './OverviewPage';
 import { useTitle } from '../title';
+import { fillDecades, moneyAxis, stackTotals, valueAxis } from '../chartScale';
 
 export function StudiosPage() {
   useTitle('Studios');
@@ -25,7 +26,9 @@ export function StudiosPage() {
   const chart = useChartTheme();
   const openStudio = (studioId: unknown) => typeof studioId === 'string' && navigate(`/studios/${studioId}`);
   const studioNames = Object.fromEntries(studios.rows.map((option) => [option.value, option.label]));
-  const byDecade = pivot(output.rows, (row) => `${row.decade}s`, (row) => row.studio_id, (row) => row.films);
+  const pivoted = pivot(output.rows, (row) => `${row.decade}s`, (row) => row.studio_id, (row) => row.films);
+  // Stacked per decade (one wide bar each, not a hairline per studio), with empty decades kept.
+  const byDecade = { series: pivoted.series, rows: fillDecades(pivoted.rows, pivoted.series) };
 
   const toggle = (studioId: string) => {
     const next = selected.includes(studioId) ? selected.filter((id) => id !== studioId) : [...selected, studioId];
@@ -58,7 +61,7 @@ export function StudiosPage() {
           state={output}
           columns={[
             { header: 'Decade', value: (row) => row.decade, field: 'decade' },
-            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id' },
+            { header: 'Studio', value: (row) => studioNames[row.studio_id] ?? row.studio_id, field: 'studio_id', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Films', value: (row) => row.films, field: 'films' },
           ]}
         >
@@ -66,8 +69,8 @@ export function StudiosPage() {
             <ResponsiveContainer>
               <BarChart data={byDecade.rows} margin={{ left: -20 }}>
                 <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} />
-                <YAxis allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} interval={0} />
+                <YAxis {...valueAxis(stackTotals(byDecade.rows, byDecade.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
                 <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
                 {byDecade.series.map((name, index) => (
@@ -83,7 +86,7 @@ export function StudiosPage() {
           spec={statsSpec}
           state={stats}
           columns={[
-            { header: 'Studio', value: (row) => row.studio, field: 'studio' },
+            { header: 'Studio', value: (row) => row.studio, field: 'studio', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Films', value: (row) => row.films, field: 'films' },
             { header: 'Franchises', value: (row) => row.franchises, field: 'franchises' },
             { header: 'Characters', value: (row) => row.characters, field: 'characters' },
@@ -95,7 +98,7 @@ export function StudiosPage() {
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 10 }}>
                 <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" tickFormatter={(value: number) => formatMoney(value)} tick={chart.tick} stroke={chart.axis} />
+                <XAxis type="number" {...moneyAxis(rows.map((row) => row.domestic_gross_usd ?? 0))} tick={chart.tick} stroke={chart.axis} />
                 <YAxis type="category" dataKey="studio" width={160} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
                 <Bar dataKey="domestic_gross_usd" name="Domestic gross" fill="#3b6fd4" cursor="pointer" onClick={(data) => openStudio((data as { payload?: { studio_id?: string } }).payload?.studio_id)} isAnimationActive={false} />
@@ -110,7 +113,7 @@ export function StudiosPage() {
           spec={statsSpec}
           state={stats}
           columns={[
-            { header: 'Studio', value: (row) => row.studio, field: 'studio' },
+            { header: 'Studio', value: (row) => row.studio, field: 'studio', link: (row) => `/studios/${row.studio_id}` },
             { header: 'Franchises', value: (row) => row.franchises, field: 'franchises' },
             { header: 'Characters', value: (row) => row.characters, field: 'characters' },
           ]}
@@ -120,8 +123,8 @@ export function StudiosPage() {
               <BarChart data={rows} layout="vertical" margin={{ left: 10 }}>
                 <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
                 {/* Franchises (tens) and characters (hundreds) each get their own axis. */}
-                <XAxis xAxisId="franchises" type="number" orientation="top" allowDecimals={false} tick={chart.tick} stroke="#b86a14" />
-                <XAxis xAxisId="characters" type="number" orientation="bottom" allowDecimals={false} tick={chart.tick} stroke="#1d7f90" />
+                <XAxis xAxisId="franchises" type="number" orientation="top" {...valueAxis(rows.map((row) => row.franchises), 4, true)} tick={chart.tick} stroke="#b86a14" />
+                <XAxis xAxisId="characters" type="number" orientation="bottom" {...valueAxis(rows.map((row) => row.characters), 4, true)} tick={chart.tick} stroke="#1d7f90" />
                 <YAxis type="category" dataKey="studio" width={160} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip contentStyle={chart.tooltip} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />

@@ -12,16 +12,20 @@ import { studioOptionsQuery, talentAcrossStudiosQuery, talentListQuery, talentRo
 import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
 import { plural } from '../format';
+import { valueAxis } from '../chartScale';
+import { LabelList } from 'recharts';
 
-// Every column sorts in the page.
-const COLUMNS: ColumnDef<TalentRow, unknown>[] = [
+// Every column sorts in the page. Studios are named, not shown by id.
+function talentColumns(studioNames: Record<string, string>): ColumnDef<TalentRow, unknown>[] {
+  return [
   { id: 'talent_name', header: 'Voice actor', accessorFn: (row) => row.talent_name, cell: ({ row }) => <Link to={`/talent/${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
   { id: 'appearances', header: 'Appearances', accessorFn: (row) => row.appearances, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.appearances },
   { id: 'characters', header: 'Characters', accessorFn: (row) => row.characters, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.characters },
   { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
-  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.join(', ')})` },
+  { id: 'studios', header: 'Studios', accessorFn: (row) => row.studios, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => `${row.original.studios} (${row.original.studio_ids.map((id) => studioNames[id] ?? id).join(', ')})` },
   { id: 'years', header: 'Years', accessorFn: (row) => row.first_year, cell: ({ row }) => (row.original.first_year === row.original.last_year ? row.original.first_year : `${row.original.first_year}–${row.original.last_year}`) },
-];
+  ];
+}
 
 const MINIMUM_STUDIO_OPTIONS = [2, 3, 4].map((count) => ({ value: String(count), label: `${count} or more` }));
 
@@ -66,6 +70,7 @@ export function TalentPage() {
   const top = talent.rows.slice(0, 15);
   const navigate = useNavigate();
   const chart = useChartTheme();
+  const columns = useMemo(() => talentColumns(Object.fromEntries(studios.rows.map((option) => [option.value, option.label]))), [studios.rows]);
 
   return (
     <>
@@ -85,8 +90,10 @@ export function TalentPage() {
           summary="Character appearances voiced, for the fifteen most frequent actors matching the filters."
           spec={spec}
           state={{ ...talent, rows: top } as typeof talent}
+          // One 26 px band per actor, so that names never overlap.
+          height={Math.max(160, top.length * 26 + 40)}
           columns={[
-            { header: 'Voice actor', value: (row) => row.talent_name, field: 'talent_name' },
+            { header: 'Voice actor', value: (row) => row.talent_name, field: 'talent_name', link: (row) => `/talent/${encodeURIComponent(row.talent_name)}` },
             { header: 'Appearances', value: (row) => row.appearances, field: 'appearances' },
             { header: 'Studios', value: (row) => row.studios, field: 'studios' },
           ]}
@@ -95,7 +102,7 @@ export function TalentPage() {
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 40 }}>
                 <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
-                <XAxis type="number" allowDecimals={false} tick={chart.tick} stroke={chart.axis} />
+                <XAxis type="number" {...valueAxis(rows.map((row) => row.appearances), 4, true)} tick={chart.tick} stroke={chart.axis} />
                 <YAxis type="category" dataKey="talent_name" width={150} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip contentStyle={chart.tooltip} />
                 <Bar dataKey="appearances" name="Appearances" fill="#a25fd1" cursor="pointer" onClick={(data) => navigate(`/talent/${encodeURIComponent((data as { payload?: { talent_name?: string } }).payload?.talent_name ?? '')}`)} isAnimationActive={false} />
@@ -115,12 +122,15 @@ export function TalentPage() {
         >
           {(rows) => (
             <ResponsiveContainer>
-              <BarChart data={rows}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="studios" />
-                <YAxis scale="sqrt" allowDecimals={false} />
-                <Tooltip />
-                <Bar dataKey="voice_actors" name="Voice actors" fill="#1f9d55" isAnimationActive={false} />
+              <BarChart data={rows} margin={{ top: 18 }}>
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="studios" tick={chart.tick} stroke={chart.axis} label={{ value: 'studios worked for', position: 'insideBottom', offset: -2, fill: chart.tick.fill, fontSize: 11 }} height={36} />
+                {/* A linear axis with round ticks; the value above each bar keeps the small groups readable. */}
+                <YAxis {...valueAxis(rows.map((row) => row.voice_actors), 4, true)} tick={chart.tick} stroke={chart.axis} />
+                <Tooltip contentStyle={chart.tooltip} />
+                <Bar dataKey="voice_actors" name="Voice actors" fill="#1f9d55" isAnimationActive={false}>
+                  <LabelList dataKey="voice_actors" position="top" fill={chart.tick.fill} fontSize={11} />
+                </Bar>
               </BarChart>
             </ResponsiveContainer>
           )}
@@ -137,7 +147,7 @@ export function TalentPage() {
         ) : talent.rows.length === 0 ? (
           <EmptyState>No voice actors match these filters.</EmptyState>
         ) : (
-          <VirtualTable label="Voice actors" rows={talent.rows} columns={COLUMNS} testId="talent-table" />
+          <VirtualTable label="Voice actors" rows={talent.rows} columns={columns} testId="talent-table" />
         )}
       </section>
     </>

@@ -3,7 +3,7 @@ import { SqlDisclosure } from '../components/ChartCard';
 import { RolesTable } from '../components/RolesTable';
 import { EmptyState, EntitySkeleton, ErrorState } from '../components/States';
 import { useQuery } from '../db/hooks';
-import { talentDetailQuery, talentRolesQuery } from '../db/queries';
+import { studioOptionsQuery, talentDetailQuery, talentRolesQuery } from '../db/queries';
 import { plural } from '../format';
 import { useTitle } from '../title';
 
@@ -14,6 +14,8 @@ export function TalentPersonPage() {
   const rolesSpec = talentRolesQuery(talentName);
   const detail = useQuery(detailSpec);
   const roles = useQuery(rolesSpec);
+  const studios = useQuery(studioOptionsQuery);
+  const studioNames: Record<string, string> = Object.fromEntries(studios.rows.map((option) => [option.value, option.label]));
   useTitle(detail.rows[0]?.talent_name ?? (detail.status === 'loading' ? 'Voice actor' : 'Voice actor not found'));
   if (detail.status === 'error') return <ErrorState message={detail.error} />;
   if (roles.status === 'error') return <ErrorState message={roles.error} />;
@@ -38,7 +40,7 @@ export function TalentPersonPage() {
             <div data-figure="appearances" data-value={person.appearances}><dt>Appearances</dt><dd>{person.appearances}</dd></div>
             <div data-figure="characters" data-value={person.characters}><dt>Characters</dt><dd>{person.characters}</dd></div>
             <div data-figure="films" data-value={person.films}><dt>Films</dt><dd>{person.films}</dd></div>
-            <div><dt>Studios</dt><dd>{person.studio_ids.map((id, index) => <span key={id}>{index > 0 && ', '}<Link to={`/studios/${id}`}>{id}</Link></span>)}</dd></div>
+            <div><dt>Studios</dt><dd>{person.studio_ids.map((id, index) => <span key={id}>{index > 0 && ', '}<Link to={`/studios/${id}`}>{studioNames[id] ?? id}</Link></span>)}</dd></div>
             <div><dt>Years</dt><dd>{person.first_year === person.last_year ? person.first_year : `${person.first_year}–${person.last_year}`}</dd></div>
           </dl>
         ) : (

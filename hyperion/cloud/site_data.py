@@ -1,0 +1,181 @@
+"""The site's data folder: the exports packed into one DuckDB file, the first-paint files, ``site.json``.
+
+DuckDB-WASM 1.29+ has no built-in Parquet reader, so the browser attaches one DuckDB database file packed
+here from ``exports/*.parquet`` (one table per file, named after its stem). Each list and overview page's
+default queries are run once on it and written as small JSON files for the first paint. Every file but
+``site.json`` gets a content-hashed name; ``site.json`` names them and is written last. Used by
+``scripts/07_build_site.py``; see docs/07-site.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from hyperion.cloud.boxoffice_map import MAP_EXPORT, MAP_FILE_STEM, MAP_QUERY, map_file_body
+
+DATABASE_STEM = "hyperion"
+SITE_MANIFEST_NAME = "site.json"
+HASH_LENGTH = 16
+
+
+def file_sha256(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest_parquet_files(exports_dir: Path) -> list[Path]:
+    """Return the Parquet files listed in ``exports_dir/manifest.json``, checking sha256 where given.
+
+    The manifest may hold its entries under ``files`` as a mapping (name -> facts) or a list of objects
+    with a ``name``/``file``/``path`` field; both shapes are accepted so the site does not break on a
+    cosmetic change of the export writer.
+    """
+    manifest_path = exports_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise FileNotFoundError(f"{manifest_path} not found: run the export job (spark_jobs/04) first")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    entries = manifest.get("files", manifest)
+    if isinstance(entries, dict):
+        named = [(name, facts if isinstance(facts, dict) else {}) for name, facts in entries.items()]
+    else:
+        named = []
+        for facts in entries:
+            name = facts.get("name") or facts.get("file") or facts.get("path")
+            named.append((str(name), facts))
+    paths: list[Path] = []
+    for name, facts in named:
+        file_name = Path(str(facts.get("file") or name)).name
+        path = exports_dir / (file_name if file_name.endswith(".parquet") else f"{file_name}.parquet")
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is listed in the manifest but missing")
+        expected = facts.get("sha256")
+        if expected and file_sha256(path) != expected:
+            raise ValueError(f"{path}: sha256 differs from manifest.json")
+        paths.append(path)
+    if not paths:
+        raise ValueError(f"{manifest_path} lists no Parquet files")
+    return sorted(paths)
+
+
+def pack_database(parquet_files: list[Path], database_path: Path) -> dict[str, int]:
+    """Write one table per Parquet file into a new DuckDB file; return row counts by table name.
+
+    The file is written under a temporary name and renamed, so a failed run never leaves a half file
+    that the site would then try to attach.
+    """
+    temporary_path = database_path.with_name(database_path.name + ".tmp")
+    temporary_path.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    connection = duckdb.connect(str(temporary_path))
+    try:
+        for path in parquet_files:
+            table_name = path.stem
+            connection.execute(
+                f'create table "{table_name}" as select * from read_parquet(?)', [str(path.resolve())]
+            )
+            counts[table_name] = connection.execute(f'select count(*) from "{table_name}"').fetchone()[0]
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+    temporary_path.replace(database_path)
+    return counts
+
+
+def plain(value: object) -> object:
+    """A DuckDB value as the browser engine returns it (numbers, strings, lists; dates as ISO text)."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def hashed_name(stem: str, data: bytes, suffix: str) -> str:
+    """``<stem>.<first 16 hex of sha256>.<suffix>``: a new content gets a new name."""
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}.{suffix}"
+
+
+def first_paint_files(database_path: Path, queries: dict[str, list[dict[str, str]]]) -> dict[str, bytes]:
+    """Run each route's default queries on the packed database; return route -> JSON body."""
+    bodies: dict[str, bytes] = {}
+    connection = duckdb.connect(str(database_path), read_only=True)
+    try:
+        for route, specs in sorted(queries.items()):
+            answers = []
+            for query in specs:
+                cursor = connection.execute(query["sql"])
+                columns = [column[0] for column in cursor.description]
+                rows = [
+                    dict(zip(columns, (plain(value) for value in row), strict=True))
+                    for row in cursor.fetchall()
+                ]
+                answers.append({"id": query["id"], "sql": query["sql"], "rows": rows})
+            bodies[route] = json.dumps({"route": route, "queries": answers}, separators=(",", ":")).encode(
+                "utf-8"
+            )
+    finally:
+        connection.close()
+    return bodies
+
+
+def build_site_data(exports_dir: Path, output_dir: Path, first_paint_queries: Path) -> dict[str, int]:
+    """Pack the exports into ``output_dir``, write the first-paint files and ``site.json``, and copy the
+    Parquet files and manifest beside them."""
+    parquet_files = manifest_parquet_files(exports_dir)
+    queries = json.loads(first_paint_queries.read_text(encoding="utf-8"))
+    output_dir.mkdir(parents=True, exist_ok=True)
+    # A file dropped from the exports must not linger in the site (the e2e tests query every file),
+    # nor an old hashed file (only site.json's names are current).
+    for stale in [
+        *output_dir.glob("*.parquet"),
+        *output_dir.glob("*.duckdb"),
+        *output_dir.glob("first-paint-*.json"),
+        *output_dir.glob(f"{MAP_FILE_STEM}.*.json"),
+    ]:
+        if stale.name not in {path.name for path in parquet_files}:
+            stale.unlink()
+    packed = output_dir / f"{DATABASE_STEM}.duckdb"
+    # The map's export is fetched on demand (as a pre-shaped JSON), so every visit does not download it.
+    lazy_files = [path for path in parquet_files if path.stem == MAP_EXPORT]
+    counts = pack_database([path for path in parquet_files if path not in lazy_files], packed)
+    database_name = hashed_name(DATABASE_STEM, packed.read_bytes(), "duckdb")
+    first_paint: dict[str, dict[str, object]] = {}
+    for route, body in first_paint_files(packed, queries).items():
+        name = hashed_name(f"first-paint-{route}", body, "json")
+        (output_dir / name).write_bytes(body)
+        first_paint[route] = {"file": name, "bytes": len(body)}
+    # Exports listed but fetched later, by their own name in site.json (only the map's today).
+    lazy = {"boxoffice_map": _write_map_file(lazy_files[0], output_dir)} if lazy_files else {}
+    database = {"file": database_name, "bytes": packed.stat().st_size}
+    site = {"format": 1, "database": database, "first_paint": first_paint, "lazy": lazy}
+    packed.replace(output_dir / database_name)
+    for path in [*parquet_files, exports_dir / "manifest.json"]:
+        shutil.copyfile(path, output_dir / path.name)
+    # Written last: the site only ever sees names whose files are already in place.
+    (output_dir / SITE_MANIFEST_NAME).write_text(json.dumps(site, indent=1) + "\n", encoding="utf-8")
+    return counts
+
+
+def _write_map_file(export: Path, output_dir: Path) -> dict[str, object]:
+    """Shape the weekly-by-state export into the map's hashed JSON file; return its site.json entry."""
+    with duckdb.connect() as connection:
+        connection.read_parquet(str(export.resolve())).create_view(MAP_EXPORT)
+        cursor = connection.execute(MAP_QUERY)
+        columns = [column[0] for column in cursor.description]
+        body = map_file_body(dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
+    name = hashed_name(MAP_FILE_STEM, body, "json")
+    (output_dir / name).write_bytes(body)
+    return {"file": name, "bytes": len(body)}
