@@ -69,3 +69,15 @@ def test_the_rehearsal_catalog_reads_s3_through_the_file_metastore():
     assert f"s3.endpoint={ENDPOINT}" in properties
     assert "fs.native-s3.enabled=true" in properties
     assert "s3.path-style-access=true" in properties
+
+
+def test_the_load_steps_write_the_version_the_uploaded_registration_publishes():
+    location = emr.RunLocation("bucket", "run")
+    for step in emr.spark_steps(location):
+        arguments = step["HadoopJarStep"]["Args"]
+        if "--topic" in arguments:
+            assert arguments[arguments.index("--version") + 1] == location.version
+        else:
+            assert "--version" not in arguments
+    registration = emr.table_registration_sql(location.locations.processed, location.version)
+    assert f"'{location.uri('processed/films')}/{location.version}'" in registration
