@@ -72,7 +72,7 @@ class RunLocation:
 
     @property
     def locations(self) -> Locations:
-        """The pipeline's locations in this run: raw/, processed/, rejects/transform/, exports/; its version."""
+        """The run's raw/, processed/, rejects/transform/, exports/, and the version its load jobs write."""
         return Locations.under(self.uri(), version=self.version)
 
     @property
