@@ -127,10 +127,10 @@ lint: install ## ruff, ShellCheck and the Compose file schema
 	@$(VENV)/bin/shellcheck scripts/*.sh scripts/trino .ci/run $$(find deploy docker -name '*.sh')
 	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-test: install lint validate-data ## every test but the Docker e2e and the EMR rehearsal; starts the local stack if none runs
-	@$(PYTHON) -m pytest tests -m "not docker and not rehearsal"
+test: install lint validate-data spark35-venv ## every test but the Docker e2e (EMR rehearsal included); starts the local stack if none runs
+	@$(PYTHON) -m pytest tests -m "not docker"
 
-test-rehearsal: install spark35-venv ## the EMR rehearsal as a test (not yet in make test: it has not passed here)
+test-rehearsal: install spark35-venv ## only the EMR rehearsal's tests (a part of make test); starts the local stack if none runs
 	@$(PYTHON) -m pytest tests -m rehearsal
 
 test-docker: install docker-tools ## the Docker runtime's e2e: images, compose up on 127.0.0.2, the whole pipeline, down -v
@@ -151,7 +151,7 @@ deploy-dry-run: install ## print every upload and deletion the deploy would make
 test-deploy-function: ## the SPA rewrite CloudFront Function under node (also run by tests/unit)
 	@node --test deploy/tests/
 
-spark35-venv: install ## the cached pyspark 3.5.5 virtualenv (EMR 7.9's Spark) for the 3.5 tests (idempotent)
+spark35-venv: install ## the cached pyspark 3.5.5 virtualenv (EMR 7.9's Spark) and hadoop-aws for S3A (idempotent)
 	@$(PYTHON) scripts/spark35_venv.py
 
 rehearse-emr: spark35-venv up ## run deploy/emr/run_proof.py's plan locally: moto S3, Spark 3.5, Trino; compare with HDFS

@@ -43,7 +43,6 @@ from hyperion.cloud.emr import REGISTER_TABLES_FILE, SCHEMA, RunLocation
 from hyperion.config import Settings
 from hyperion.pipeline import JOBS, Locations
 from hyperion.runtime import rehearsal_catalog, spark35
-from hyperion.runtime.artifacts import REHEARSAL_COMPONENTS, ensure_component
 from hyperion.runtime.spark_submit import (
     SubmitOptions,
     build_package_archive,
@@ -225,11 +224,11 @@ def run_steps_on_spark35(
     """Every Spark step of the plan, its arguments untouched, on pyspark 3.5.5 with S3A on moto."""
     cache = Path(settings.cache_directory)
     venv = spark35.ensure_venv(cache)
-    jars_directory = ensure_component(REHEARSAL_COMPONENTS["hadoop-aws"], cache, work / "maven.log") / "lib"
+    jars = spark35.ensure_s3a_jars(cache, work / "maven.log")
     python = str(spark35.python_of(venv))
     conf_directory = work / "spark-conf"
     conf_directory.mkdir(parents=True, exist_ok=True)
-    defaults = spark_defaults(settings.rehearsal_s3_endpoint, sorted(jars_directory.glob("*.jar")), python)
+    defaults = spark_defaults(settings.rehearsal_s3_endpoint, jars, python)
     (conf_directory / "spark-defaults.conf").write_text(render_spark_defaults(defaults))
     environment = submit_environment(spark35.spark_home(venv), python)
     environment["SPARK_CONF_DIR"] = str(conf_directory)
