@@ -116,9 +116,14 @@ def rows_digest(rows: Sequence[Sequence[Any]]) -> str:
 
 
 def fingerprint_sql(catalog: str, schema: str, table: str) -> str:
-    """Row count and Trino's order-independent checksum of every column of a processed table."""
-    checksums = ", ".join(f"checksum({column.name})" for column in PROCESSED_TABLES[table].fields)
-    return f"select count(*), {checksums} from {catalog}.{schema}.{table}"
+    """Row count and Trino's order-independent checksum of a processed table's whole rows.
+
+    ``checksum`` hashes each value (here: each row, all columns together) and combines the hashes so that
+    order does not count: equal for two tables exactly when they hold the same multiset of rows (up to
+    hash collisions), which is what a hash of the sorted rows says, without fetching them.
+    """
+    columns = ", ".join(column.name for column in PROCESSED_TABLES[table].fields)
+    return f"select count(*), checksum(row({columns})) from {catalog}.{schema}.{table}"
 
 
 @dataclass
