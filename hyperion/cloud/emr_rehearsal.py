@@ -374,7 +374,10 @@ def rehearse(
 
 
 def _landed_files(client: InsecureClient, topic: str) -> list[str]:
-    return [name for name in (client.list(f"/raw/{topic}", strict=False) or []) if name.endswith(".jsonl")]
+    folder = f"/raw/{topic}"
+    if client.status(folder, strict=False) is None:
+        return []
+    return [name for name in client.list(folder) if name.endswith(".jsonl")]
 
 
 def landed_raw_exists(settings: Settings) -> bool:
@@ -389,9 +392,7 @@ def landed_raw_from_hdfs(settings: Settings, destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)
     destination.mkdir(parents=True)
     for topic in settings.raw_topics:
-        files = [
-            name for name in (client.list(f"/raw/{topic}", strict=False) or []) if name.endswith(".jsonl")
-        ]
+        files = _landed_files(client, topic)
         if not files:
             raise FileNotFoundError(f"no landed files in HDFS /raw/{topic}: run `make ingest` first")
         (destination / topic).mkdir()
