@@ -250,7 +250,15 @@ def run_steps_on_spark35(
 def run_on_hdfs(settings: Settings, raw_dir: Path, work: Path, schema: str, root: str) -> Locations:
     """The HDFS run of the same raw data: Spark 4 on the stack's master, tables in ``hive.<schema>``."""
     client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
-    locations = Locations.under(f"{settings.hdfs_url}{root}", exports=str(work / "hdfs-exports"))
+    # Trino's location policy takes tables under <hdfs_url>/processed only, so the run's tables go there,
+    # in a folder of their own (no table of the pipeline has that name); raw and rejects stay under root.
+    run_folder = root.strip("/").replace("/", "-")
+    locations = Locations(
+        raw=f"{settings.hdfs_url}{root}/raw",
+        processed=f"{settings.hdfs_url}/processed/{run_folder}",
+        rejects=f"{settings.hdfs_url}{root}/rejects/transform",
+        exports=str(work / "hdfs-exports"),
+    )
     for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
         client.upload(f"{root}/raw/{path.relative_to(raw_dir).as_posix()}", str(path), overwrite=True)
     options = SubmitOptions(
@@ -390,7 +398,9 @@ def rehearse(
                 compare_exports(s3_client, location, Path(hdfs_locations.exports), report)
     finally:
         drop_schema(hive, "hive", hdfs_schema)
-        InsecureClient(settings.webhdfs_url, user=settings.hdfs_user).delete(hdfs_root, recursive=True)
+        client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
+        client.delete(hdfs_root, recursive=True)
+        client.delete(f"/processed/{hdfs_root.strip('/').replace('/', '-')}", recursive=True)
     return report
 
 
