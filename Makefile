@@ -135,7 +135,7 @@ lint: install ## ruff, ShellCheck and the Compose file schema
 test: install lint validate-data ## every test but the EMR rehearsal, the Docker e2e beside the rest; starts the local stack if none runs
 	@scripts/test_parallel.sh $(PYTHON) -m pytest tests -m "not docker and not rehearsal"
 
-test-rehearsal: install spark35-venv ## the EMR rehearsal as a test (not yet in make test: it has not passed here)
+test-rehearsal: install spark35-venv ## the EMR rehearsal as a test (not in make test until it has passed here); starts the local stack if none runs
 	@$(PYTHON) -m pytest tests -m rehearsal
 
 test-docker: install docker-tools ## the Docker runtime's e2e: images, compose up on 127.0.0.2, the whole pipeline, down -v
@@ -156,7 +156,7 @@ deploy-dry-run: install ## print every upload and deletion the deploy would make
 test-deploy-function: ## the SPA rewrite CloudFront Function under node (also run by tests/unit)
 	@node --test deploy/tests/
 
-spark35-venv: install ## the cached pyspark 3.5.5 virtualenv (EMR 7.9's Spark) for the 3.5 tests (idempotent)
+spark35-venv: install ## the cached pyspark 3.5.5 virtualenv (EMR 7.9's Spark) and hadoop-aws for S3A (idempotent)
 	@$(PYTHON) scripts/spark35_venv.py
 
 rehearse-emr: spark35-venv up ## run deploy/emr/run_proof.py's plan locally: moto S3, Spark 3.5, Trino; compare with HDFS

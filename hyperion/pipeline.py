@@ -34,22 +34,26 @@ class Locations:
 
     ``raw`` holds one folder per topic (``<raw>/<topic>/*.jsonl``, as the consumers land it);
     ``processed`` one folder per table; ``rejects`` one folder of JSON Lines per table; ``exports`` the
-    site's small Parquet files and ``manifest.json``.
+    site's small Parquet files and ``manifest.json``. ``version`` is the version folder the load jobs
+    write (``<processed>/<table>/<version>/``): fixed when a run must name it before the jobs run (the EMR
+    plan uploads its registration first), None to let each job take a new one.
     """
 
     raw: str
     processed: str
     rejects: str
     exports: str
+    version: str | None = None
 
     @classmethod
-    def under(cls, root: str, exports: str | None = None) -> Locations:
+    def under(cls, root: str, exports: str | None = None, version: str | None = None) -> Locations:
         """The layout under one root: ``raw/``, ``processed/``, ``rejects/transform/``, ``exports/``."""
         return cls(
             raw=join_location(root, RAW),
             processed=join_location(root, PROCESSED),
             rejects=join_location(root, "rejects", "transform"),
             exports=exports if exports is not None else join_location(root, EXPORTS),
+            version=version,
         )
 
 
@@ -84,6 +88,7 @@ class Job:
                 locations.processed,
                 "--rejects",
                 locations.rejects,
+                *(["--version", locations.version] if locations.version is not None else []),
             ]
         return ["--input", locations.processed, "--exports", locations.exports]
 

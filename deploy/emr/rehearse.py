@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-landed", action="store_true", help="exit 0 if HDFS /raw holds data, else 1")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("hdfs").setLevel(logging.WARNING)  # a line per WebHDFS call would bury the progress
     if arguments.check_landed:
         return 0 if landed_raw_exists(settings) else 1
     raw_dir = arguments.raw_dir or landed_raw_from_hdfs(settings, arguments.work_dir / "raw")

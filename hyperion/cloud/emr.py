@@ -72,8 +72,8 @@ class RunLocation:
 
     @property
     def locations(self) -> Locations:
-        """The pipeline's locations in this run: raw/, processed/, rejects/transform/, exports/."""
-        return Locations.under(self.uri())
+        """The run's raw/, processed/, rejects/transform/, exports/, and the version its load jobs write."""
+        return Locations.under(self.uri(), version=self.version)
 
     @property
     def submit_target(self) -> SubmitTarget:
@@ -170,9 +170,7 @@ def spark_steps(location: RunLocation) -> list[dict[str, Any]]:
             "ActionOnFailure": "CANCEL_AND_WAIT",
             "HadoopJarStep": {
                 "Jar": "command-runner.jar",
-                "Args": with_version(
-                    spark_submit_arguments(job, location.locations, location.submit_target), location.version
-                ),
+                "Args": spark_submit_arguments(job, location.locations, location.submit_target),
             },
         }
         for job in JOBS
@@ -180,11 +178,6 @@ def spark_steps(location: RunLocation) -> list[dict[str, Any]]:
 
 
 REGISTER_TABLES_FILE = "00_register_tables.sql"
-
-
-def with_version(arguments: list[str], version: str) -> list[str]:
-    """A load job's arguments with ``--version``, so that its tables land in the run's version folder."""
-    return [*arguments, "--version", version] if "--output" in arguments else arguments
 
 
 def table_registration_sql(processed_root: str, version: str, schema: str = SCHEMA) -> str:

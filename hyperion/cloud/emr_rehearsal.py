@@ -28,6 +28,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,6 @@ from hyperion.cloud.emr import REGISTER_TABLES_FILE, SCHEMA, RunLocation
 from hyperion.config import Settings
 from hyperion.pipeline import JOBS, Locations
 from hyperion.runtime import rehearsal_catalog, spark35
-from hyperion.runtime.artifacts import REHEARSAL_COMPONENTS, ensure_component
 from hyperion.runtime.spark_submit import (
     SubmitOptions,
     build_package_archive,
@@ -117,9 +117,14 @@ def rows_digest(rows: Sequence[Sequence[Any]]) -> str:
 
 
 def fingerprint_sql(catalog: str, schema: str, table: str) -> str:
-    """Row count and Trino's order-independent checksum of every column of a processed table."""
-    checksums = ", ".join(f"checksum({column.name})" for column in PROCESSED_TABLES[table].fields)
-    return f"select count(*), {checksums} from {catalog}.{schema}.{table}"
+    """Row count and Trino's order-independent checksum of a processed table's whole rows.
+
+    ``checksum`` hashes each value (here: each row, all columns together) and combines the hashes so that
+    order does not count: equal for two tables exactly when they hold the same multiset of rows (up to
+    hash collisions), which is what a hash of the sorted rows says, without fetching them.
+    """
+    columns = ", ".join(column.name for column in PROCESSED_TABLES[table].fields)
+    return f"select count(*), checksum(row({columns})) from {catalog}.{schema}.{table}"
 
 
 @dataclass
@@ -225,11 +230,11 @@ def run_steps_on_spark35(
     """Every Spark step of the plan, its arguments untouched, on pyspark 3.5.5 with S3A on moto."""
     cache = Path(settings.cache_directory)
     venv = spark35.ensure_venv(cache)
-    jars_directory = ensure_component(REHEARSAL_COMPONENTS["hadoop-aws"], cache, work / "maven.log") / "lib"
+    jars = spark35.ensure_s3a_jars(cache, work / "maven.log")
     python = str(spark35.python_of(venv))
     conf_directory = work / "spark-conf"
     conf_directory.mkdir(parents=True, exist_ok=True)
-    defaults = spark_defaults(settings.rehearsal_s3_endpoint, sorted(jars_directory.glob("*.jar")), python)
+    defaults = spark_defaults(settings.rehearsal_s3_endpoint, jars, python)
     (conf_directory / "spark-defaults.conf").write_text(render_spark_defaults(defaults))
     environment = submit_environment(spark35.spark_home(venv), python)
     environment["SPARK_CONF_DIR"] = str(conf_directory)
@@ -245,7 +250,15 @@ def run_steps_on_spark35(
 def run_on_hdfs(settings: Settings, raw_dir: Path, work: Path, schema: str, root: str) -> Locations:
     """The HDFS run of the same raw data: Spark 4 on the stack's master, tables in ``hive.<schema>``."""
     client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
-    locations = Locations.under(f"{settings.hdfs_url}{root}", exports=str(work / "hdfs-exports"))
+    # Trino's location policy takes tables under <hdfs_url>/processed only, so the run's tables go there,
+    # in a folder of their own (no table of the pipeline has that name); raw and rejects stay under root.
+    run_folder = root.strip("/").replace("/", "-")
+    locations = Locations(
+        raw=f"{settings.hdfs_url}{root}/raw",
+        processed=f"{settings.hdfs_url}/processed/{run_folder}",
+        rejects=f"{settings.hdfs_url}{root}/rejects/transform",
+        exports=str(work / "hdfs-exports"),
+    )
     for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
         client.upload(f"{root}/raw/{path.relative_to(raw_dir).as_posix()}", str(path), overwrite=True)
     options = SubmitOptions(
@@ -297,6 +310,32 @@ def compare_exports(
         )
 
 
+def _connect(settings: Settings, catalog: str) -> Any:
+    return trino.dbapi.connect(
+        host=settings.trino_host, port=settings.trino_port, user=settings.trino_user, catalog=catalog
+    )
+
+
+def hdfs_reference_run(settings: Settings, raw_dir: Path, work: Path, schema: str, root: str) -> Locations:
+    """The HDFS run, its tables registered in ``hive.<schema>`` as ``scripts/06_queries.py`` does it."""
+    locations = run_on_hdfs(settings, raw_dir, work, schema, root)
+    store = version_store(locations.processed, settings.webhdfs_url, settings.hdfs_user)
+    register_tables(_connect(settings, "hive"), store, locations.processed, schema)
+    return locations
+
+
+def drop_schema(connection: Any, catalog: str, schema: str) -> None:
+    """Drop a schema with its views and tables (external tables: the data stays where it is)."""
+    objects = run_sql(
+        connection,
+        f"select table_name, table_type from {catalog}.information_schema.tables "
+        f"where table_schema = '{schema}'",
+    )
+    for name, kind in sorted(objects, key=lambda item: item[1] != "VIEW"):
+        run_sql(connection, f"drop {'view' if kind == 'VIEW' else 'table'} {catalog}.{schema}.{name}")
+    run_sql(connection, f"drop schema if exists {catalog}.{schema}")
+
+
 def rehearse(
     settings: Settings,
     raw_dir: Path,
@@ -306,7 +345,9 @@ def rehearse(
 ) -> RehearsalReport:
     """Run the EMR plan against moto's S3 on Spark 3.5 and the HDFS run on the stack; compare them.
 
-    Cleans up what it created in HDFS and in the ``hive`` catalog; moto's S3 lives only as long as this call.
+    The two runs are independent until the comparison, so they run at the same time: the HDFS run on the
+    stack's Spark master in a thread, the S3 run's steps in local mode here. Cleans up what it created in
+    HDFS and in the ``hive`` catalog; moto's S3 lives only as long as this call.
     """
     report = RehearsalReport()
     run_id = uuid.uuid4().hex[:10]
@@ -316,15 +357,8 @@ def rehearse(
     if repository_root is not None:
         proof_arguments += ["--repository-root", str(repository_root)]
     plan = emr_run.build_plan(emr_run.argument_parser("rehearsal").parse_args(proof_arguments), location)
-    hive = trino.dbapi.connect(
-        host=settings.trino_host, port=settings.trino_port, user=settings.trino_user, catalog="hive"
-    )
-    s3_trino = trino.dbapi.connect(
-        host=settings.trino_host,
-        port=settings.trino_port,
-        user=settings.trino_user,
-        catalog=rehearsal_catalog.CATALOG,
-    )
+    hive = _connect(settings, "hive")
+    s3_trino = _connect(settings, rehearsal_catalog.CATALOG)
     catalogs = {row[0] for row in run_sql(hive, "show catalogs")}
     if rehearsal_catalog.CATALOG not in catalogs:
         raise RuntimeError(
@@ -332,45 +366,49 @@ def rehearse(
             "renders it at start-up (make down up), the Docker runtime has none"
         )
     try:
-        progress(f"HDFS run: raw data from {raw_dir} through Spark 4 into {settings.hdfs_url}{hdfs_root}")
-        hdfs_locations = run_on_hdfs(settings, raw_dir, work, hdfs_schema, hdfs_root)
-        store = version_store(hdfs_locations.processed, settings.webhdfs_url, settings.hdfs_user)
-        register_tables(hive, store, hdfs_locations.processed, hdfs_schema)
-        with moto_s3(settings.rehearsal_s3_endpoint) as s3_client:
-            s3_client.create_bucket(Bucket=location.bucket)
-            progress(
-                f"S3 run: {len(plan.uploads)} uploads of run_proof's plan to moto, "
-                f"{settings.rehearsal_s3_endpoint}"
-            )
-            emr_run.upload_all(s3_client, location.bucket, plan.uploads)
-            report.uploaded = list_objects(s3_client, location.bucket, location.key("code/"))
-            report.uploaded += list_objects(s3_client, location.bucket, location.key("raw/"))
-            run_steps_on_spark35(plan.steps, settings, work, report)
-            report.written = [
-                item
-                for folder in ("processed/", "rejects/", "exports/")
-                for item in list_objects(s3_client, location.bucket, location.key(folder))
-            ]
-            queries = {
-                key.rsplit("/", 1)[1]: s3_client.get_object(Bucket=location.bucket, Key=key)["Body"]
-                .read()
-                .decode()
-                for key, _ in list_objects(s3_client, location.bucket, location.key("code/queries/"))
-            }
-            # The registration as uploaded: generated by the plan for the run's s3:// root and version.
-            run_sql(s3_trino, in_catalog(queries.pop(REGISTER_TABLES_FILE), rehearsal_catalog.CATALOG))
-            compare_runs(hive, s3_trino, hdfs_schema, queries, report)
-            compare_exports(s3_client, location, Path(hdfs_locations.exports), report)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hdfs-run") as pool:
+            progress(f"HDFS run: raw data from {raw_dir} through Spark 4 into {settings.hdfs_url}{hdfs_root}")
+            hdfs_run = pool.submit(hdfs_reference_run, settings, raw_dir, work, hdfs_schema, hdfs_root)
+            with moto_s3(settings.rehearsal_s3_endpoint) as s3_client:
+                s3_client.create_bucket(Bucket=location.bucket)
+                progress(
+                    f"S3 run: {len(plan.uploads)} uploads of run_proof's plan to moto, "
+                    f"{settings.rehearsal_s3_endpoint}"
+                )
+                emr_run.upload_all(s3_client, location.bucket, plan.uploads)
+                report.uploaded = list_objects(s3_client, location.bucket, location.key("code/"))
+                report.uploaded += list_objects(s3_client, location.bucket, location.key("raw/"))
+                run_steps_on_spark35(plan.steps, settings, work, report)
+                report.written = [
+                    item
+                    for folder in ("processed/", "rejects/", "exports/")
+                    for item in list_objects(s3_client, location.bucket, location.key(folder))
+                ]
+                queries = {
+                    key.rsplit("/", 1)[1]: s3_client.get_object(Bucket=location.bucket, Key=key)["Body"]
+                    .read()
+                    .decode()
+                    for key, _ in list_objects(s3_client, location.bucket, location.key("code/queries/"))
+                }
+                # The registration as uploaded: generated by the plan for the run's s3:// root and version.
+                run_sql(s3_trino, in_catalog(queries.pop(REGISTER_TABLES_FILE), rehearsal_catalog.CATALOG))
+                progress("S3 run done; waiting for the HDFS run")
+                hdfs_locations = hdfs_run.result()
+                compare_runs(hive, s3_trino, hdfs_schema, queries, report)
+                compare_exports(s3_client, location, Path(hdfs_locations.exports), report)
     finally:
-        for table in PROCESSED_TABLES:
-            run_sql(hive, f"drop table if exists hive.{hdfs_schema}.{table}")
-        run_sql(hive, f"drop schema if exists hive.{hdfs_schema}")
-        InsecureClient(settings.webhdfs_url, user=settings.hdfs_user).delete(hdfs_root, recursive=True)
+        drop_schema(hive, "hive", hdfs_schema)
+        client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)
+        client.delete(hdfs_root, recursive=True)
+        client.delete(f"/processed/{hdfs_root.strip('/').replace('/', '-')}", recursive=True)
     return report
 
 
 def _landed_files(client: InsecureClient, topic: str) -> list[str]:
-    return [name for name in (client.list(f"/raw/{topic}", strict=False) or []) if name.endswith(".jsonl")]
+    folder = f"/raw/{topic}"
+    if client.status(folder, strict=False) is None:
+        return []
+    return [name for name in client.list(folder) if name.endswith(".jsonl")]
 
 
 def landed_raw_exists(settings: Settings) -> bool:
@@ -385,9 +423,7 @@ def landed_raw_from_hdfs(settings: Settings, destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)
     destination.mkdir(parents=True)
     for topic in settings.raw_topics:
-        files = [
-            name for name in (client.list(f"/raw/{topic}", strict=False) or []) if name.endswith(".jsonl")
-        ]
+        files = _landed_files(client, topic)
         if not files:
             raise FileNotFoundError(f"no landed files in HDFS /raw/{topic}: run `make ingest` first")
         (destination / topic).mkdir()

@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT
+from hyperion.runtime.artifacts import REHEARSAL_COMPONENTS, ensure_component
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +74,13 @@ def hadoop_version(venv: Path) -> str:
     """The Hadoop version this pyspark was built with, from its hadoop-client-api jar."""
     (jar,) = (spark_home(venv) / "jars").glob("hadoop-client-api-*.jar")
     return jar.name.removeprefix("hadoop-client-api-").removesuffix(".jar")
+
+
+def ensure_s3a_jars(cache_directory: Path, log_file: Path) -> list[Path]:
+    """hadoop-aws and the AWS SDK bundle matching this pyspark's Hadoop (3.3.4), fetched by Maven once.
+
+    They give this Spark the S3A file system (the EMR rehearsal's ``s3://``); the POM pins the versions.
+    """
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    directory = ensure_component(REHEARSAL_COMPONENTS["hadoop-aws"], cache_directory, log_file) / "lib"
+    return sorted(directory.glob("*.jar"))

@@ -8,12 +8,14 @@ from hyperion.cloud import emr
 from hyperion.cloud.emr_rehearsal import (
     Comparison,
     RehearsalReport,
+    fingerprint_sql,
     in_catalog,
     local_step_command,
     rows_digest,
     spark_defaults,
 )
 from hyperion.runtime import rehearsal_catalog
+from hyperion.transform.schemas import PROCESSED_TABLES
 
 ENDPOINT = "http://127.0.0.1:9555"
 
@@ -69,3 +71,21 @@ def test_the_rehearsal_catalog_reads_s3_through_the_file_metastore():
     assert f"s3.endpoint={ENDPOINT}" in properties
     assert "fs.native-s3.enabled=true" in properties
     assert "s3.path-style-access=true" in properties
+
+
+def test_the_load_steps_write_the_version_the_uploaded_registration_publishes():
+    location = emr.RunLocation("bucket", "run")
+    for step in emr.spark_steps(location):
+        arguments = step["HadoopJarStep"]["Args"]
+        if "--topic" in arguments:
+            assert arguments[arguments.index("--version") + 1] == location.version
+        else:
+            assert "--version" not in arguments
+    registration = emr.table_registration_sql(location.locations.processed, location.version)
+    assert f"'{location.uri('processed/films')}/{location.version}'" in registration
+
+
+def test_a_tables_fingerprint_hashes_whole_rows_of_every_column():
+    sql = fingerprint_sql("rehearsal", "hyperion", "films")
+    columns = [column.name for column in PROCESSED_TABLES["films"].fields]
+    assert sql == f"select count(*), checksum(row({', '.join(columns)})) from rehearsal.hyperion.films"
