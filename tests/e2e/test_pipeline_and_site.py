@@ -67,9 +67,11 @@ def pipeline(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Itera
             600,
         ),
     }
-    # The Docker e2e, which make test runs beside this one, compares its exports with these by checksum.
+    # The Docker e2e, which make test runs beside this one, compares its exports with these by checksum
+    # and its query results with these pages; the manifest comes last, as the sign that both are there.
     shared_manifest = REPOSITORY_ROOT / "test-output" / "local-e2e" / "exports-manifest.json"
     shared_manifest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(query_results, shared_manifest.parent / "query_results", dirs_exist_ok=True)
     shutil.copyfile(exports / "manifest.json", shared_manifest.with_suffix(".partial"))
     shared_manifest.with_suffix(".partial").rename(shared_manifest)
     yield PipelineRun(exports, query_results, outputs)
