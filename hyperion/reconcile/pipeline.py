@@ -77,9 +77,12 @@ EXPORT_SOURCES = {
     "boxoffice_daily_by_film": "box_office_daily.film_days",
     "boxoffice_weekly_by_film": "box_office_weekly.rows",
     "boxoffice_by_state": "box_office_daily.film_states",
+    "boxoffice_weekly_by_state": "box_office_daily.film_week_states",
 }
 # Exports whose gross_cents must add up to the daily table's, whatever their grain.
-EXPORT_GROSS = ("boxoffice_daily_by_film", "boxoffice_by_state")
+EXPORT_GROSS = ("boxoffice_daily_by_film", "boxoffice_by_state", "boxoffice_weekly_by_state")
+# Days 1-7 of a run are its release week 1, as in box_office_weekly (hyperion.transform.exports).
+DAYS_PER_RELEASE_WEEK = 7
 ROW_COUNT_TABLES = (
     "studios",
     "franchises",
@@ -235,17 +238,19 @@ def processed_measures(store: readers.FileStore, root: str) -> dict[str, int]:
     daily = readers.read_parquet_folder(
         store,
         f"{root}/box_office_daily",
-        ["film_id", "box_office_date", "state", "gross_cents", "theater_count"],
+        ["film_id", "box_office_date", "day_number", "state", "gross_cents", "theater_count"],
     )
     if daily is not None:
-        film_ids, dates, states, gross, theaters = _columns(
-            daily, "film_id", "box_office_date", "state", "gross_cents", "theater_count"
+        film_ids, dates, days, states, gross, theaters = _columns(
+            daily, "film_id", "box_office_date", "day_number", "state", "gross_cents", "theater_count"
         )
         measures["box_office_daily.rows"] = daily.num_rows
         measures["box_office_daily.theater_rows"] = sum(value or 0 for value in theaters)
         measures["box_office_daily.gross_cents"] = sum(value or 0 for value in gross)
         measures["box_office_daily.film_days"] = len(set(zip(film_ids, dates, strict=True)))
         measures["box_office_daily.film_states"] = len(set(zip(film_ids, states, strict=True)))
+        weeks = [(day - 1) // DAYS_PER_RELEASE_WEEK + 1 for day in days]
+        measures["box_office_daily.film_week_states"] = len(set(zip(film_ids, weeks, states, strict=True)))
     return measures
 
 

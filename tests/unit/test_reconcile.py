@@ -298,7 +298,8 @@ def test_processed_measures_and_export_hops_over_local_files(tmp_path):
         processed / "character_appearances" / "part-0.parquet",
         {"character_id": ["c", "c", "d"], "film_id": ["a", "a", "b"], "talent_name": ["x", "y", None]},
     )
-    for year, rows in ((2020, [("a", "CA", 10, 2), ("a", "NY", 5, 1)]), (2021, [("b", "CA", 7, 1)])):
+    # Film a in CA on its days 1 and 8 (release weeks 1 and 2), b in CA on its day 1.
+    for year, rows in ((2020, [("a", "CA", 10, 2, 1), ("a", "CA", 5, 1, 8)]), (2021, [("b", "CA", 7, 1, 1)])):
         write_parquet(
             processed / "box_office_daily" / f"box_office_year={year}" / "part-0.parquet",
             {
@@ -307,6 +308,7 @@ def test_processed_measures_and_export_hops_over_local_files(tmp_path):
                 "state": [row[1] for row in rows],
                 "gross_cents": [row[2] for row in rows],
                 "theater_count": [row[3] for row in rows],
+                "day_number": [row[4] for row in rows],
             },
         )
     measures = processed_measures(LocalFiles(), str(processed))
@@ -318,7 +320,8 @@ def test_processed_measures_and_export_hops_over_local_files(tmp_path):
         "box_office_daily.theater_rows": 4,
         "box_office_daily.gross_cents": 22,
         "box_office_daily.film_days": 2,
-        "box_office_daily.film_states": 3,
+        "box_office_daily.film_states": 2,
+        "box_office_daily.film_week_states": 3,
     }
 
     from hyperion.reconcile.pipeline import export_hops
