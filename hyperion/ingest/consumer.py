@@ -293,11 +293,15 @@ class LandingConsumer:
         return dict(kept)
 
     def _initialise_pending(self) -> None:
+        # A snapshot, and only its partitions leave the pending set: the listener runs on the IO thread and
+        # may add a partition meanwhile (a new rebalance); clearing the whole set would drop that one
+        # uninitialised, its records skipped for good and the group's lag stuck above zero.
+        snapshot = sorted(set(self.pending_assignment), key=lambda tp: (tp.topic, tp.partition))
         assigned = self.consumer.assignment()
-        for topic_partition in sorted(self.pending_assignment, key=lambda tp: (tp.topic, tp.partition)):
+        for topic_partition in snapshot:
             if topic_partition in assigned:
                 self.states[topic_partition] = self._initialise(topic_partition)
-        self.pending_assignment.clear()
+        self.pending_assignment.difference_update(snapshot)
 
     def _reinitialise_after_lost_commit(self, error: BaseException) -> None:
         """Rule 4: a refused commit leaves files uncommitted; start over from the committed offsets."""

@@ -465,3 +465,50 @@ def test_caught_up_waits_for_partitions_the_group_has_not_committed():
     assert landing.lag() == 3
     broker.committed[partition_1] = 23
     assert landing.lag() == 0
+
+
+class AssignedDuringSetUpConsumer(FakeConsumer):
+    """Partition 1 is assigned (by the listener, on kafka-python's IO thread) while the poll loop is still
+    setting up partition 0, as a second rebalance right after the first one does."""
+
+    def poll(self, timeout_ms: int) -> dict[TopicPartition, list[Message]]:
+        if not self.positions:
+            self.poll_count += 1
+            partition_0 = min(self.broker.logs)
+            self.positions = {partition_0: self.broker.committed.get(partition_0, 0)}
+            self.listener.on_partitions_assigned([partition_0])
+            return {}
+        return super().poll(timeout_ms)
+
+    def committed(self, tp: TopicPartition) -> int | None:
+        late = [other for other in self.broker.logs if other not in self.positions]
+        if late:
+            self.positions.update({other: self.broker.committed.get(other, 0) for other in late})
+            self.listener.on_partitions_assigned(late)
+        return super().committed(tp)
+
+
+def test_a_partition_assigned_while_others_are_set_up_is_set_up_too():
+    # Before the fix the poll loop cleared every pending partition after setting up its snapshot, so
+    # partition 1 stayed without state: its records were skipped and the group's lag never reached zero.
+    broker, store = FakeBroker(make_logs()), MemoryStore()
+    config = ConsumerConfig(
+        "test",
+        ("raw-boxoffice",),
+        "raw-deadletter",
+        landing_root="/land",
+        policy=POLICY,
+        until_caught_up=True,
+    )
+    consumer = AssignedDuringSetUpConsumer(broker, poll_size=3)
+    landing = LandingConsumer(consumer, store, config, decode_message, clock=StepClock())
+    consumer.listener = landing
+    stop = threading.Event()
+    runner = threading.Thread(target=landing.run, args=(stop,), daemon=True)
+    runner.start()
+    runner.join(timeout=30)
+    stop.set()
+    runner.join(timeout=10)
+    assert landing.summary.stopped_by == "caught-up"
+    assert landed_offsets(store) == expected_offsets()
+    assert broker.committed == {tp: 23 for tp in broker.logs}
