@@ -132,10 +132,10 @@ lint: install ## ruff, ShellCheck and the Compose file schema
 
 # The Docker e2e (make test-docker, which first runs make docker-tools) runs beside the rest of the suite,
 # each half's lines prefixed; make test fails when either half fails (scripts/test_parallel.sh).
-test: install lint validate-data ## every test but the EMR rehearsal, the Docker e2e beside the rest; starts the local stack if none runs
-	@scripts/test_parallel.sh $(PYTHON) -m pytest tests -m "not docker and not rehearsal"
+test: install lint validate-data ## every test, the Docker e2e beside the rest (EMR rehearsal included); starts the local stack if none runs
+	@scripts/test_parallel.sh $(PYTHON) -m pytest tests -m "not docker"
 
-test-rehearsal: install spark35-venv ## the EMR rehearsal as a test (not in make test until it has passed here); starts the local stack if none runs
+test-rehearsal: install spark35-venv ## the EMR rehearsal's test alone (make test runs it too); starts the local stack if none runs
 	@$(PYTHON) -m pytest tests -m rehearsal
 
 test-docker: install docker-tools ## the Docker runtime's e2e: images, compose up on 127.0.0.2, the whole pipeline, down -v

@@ -135,11 +135,16 @@ class Comparison:
     name: str
     hdfs: str
     s3: str
-    rows: int
+    # Rows for a table or a query; bytes for an export, which is compared byte for byte.
+    size: int
 
     @property
     def equal(self) -> bool:
         return self.hdfs == self.s3
+
+    @property
+    def measure(self) -> str:
+        return f"{'bytes' if self.kind == 'export' else 'rows'}={self.size}"
 
 
 @dataclass
@@ -165,7 +170,7 @@ class RehearsalReport:
         for comparison in self.comparisons:
             verdict = "equal" if comparison.equal else "DIFFERENT"
             lines.append(
-                f"{comparison.kind:<7} {comparison.name:<32} rows={comparison.rows:<7} "
+                f"{comparison.kind:<7} {comparison.name:<33} {comparison.measure:<13} "
                 f"hdfs={comparison.hdfs[:16]} s3={comparison.s3[:16]} {verdict}"
             )
         equal = sum(comparison.equal for comparison in self.comparisons)

@@ -62,4 +62,4 @@ def test_tables_queries_and_exports_equal_the_hdfs_run(report):
     different = [comparison for comparison in report.comparisons if not comparison.equal]
     assert different == []
     assert report.passed
-    assert all(comparison.rows > 0 for comparison in report.comparisons if comparison.kind == "table")
+    assert all(comparison.size > 0 for comparison in report.comparisons if comparison.kind == "table")

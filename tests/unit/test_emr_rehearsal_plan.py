@@ -89,3 +89,15 @@ def test_a_tables_fingerprint_hashes_whole_rows_of_every_column():
     sql = fingerprint_sql("rehearsal", "hyperion", "films")
     columns = [column.name for column in PROCESSED_TABLES["films"].fields]
     assert sql == f"select count(*), checksum(row({', '.join(columns)})) from rehearsal.hyperion.films"
+
+
+def test_the_report_counts_rows_of_tables_and_bytes_of_exports():
+    report = RehearsalReport(
+        comparisons=[
+            Comparison("table", "films", "a" * 64, "a" * 64, 208),
+            Comparison("export", "films_complete.parquet", "b" * 64, "b" * 64, 24098),
+        ]
+    )
+    table, export = report.lines()[-3:-1]
+    assert "rows=208 " in table and "bytes=" not in table
+    assert "bytes=24098 " in export and "rows=" not in export
