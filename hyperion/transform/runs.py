@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
 
+from hyperion.logs import configure_logging
 from hyperion.pipeline import EXPORT_INPUT_TABLES
 from hyperion.transform import boxoffice, characters, exports, films, jobs, stages
 from hyperion.transform.raw import read_raw
@@ -163,7 +164,7 @@ def run_in_session(spark: SparkSession, job_name: str, arguments: argparse.Names
 def run_standalone(job_name: str, description: str, argv: list[str] | None) -> int:
     """A numbered script's ``main``: parse, open its own session, run the body, stop the session."""
     arguments = parse_job_arguments(job_name, description, argv)
-    jobs.configure_logging()
+    configure_logging()
     spark = jobs.build_session(f"hyperion-{job_name.replace('_', '-')}", arguments.master)
     try:
         run_in_session(spark, job_name, arguments)
