@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hyperion.logs import configure_logging
+
 logger = logging.getLogger(__name__)
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -119,7 +121,7 @@ def markdown_table(results: list[BenchmarkResult], scale: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table; return the process exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    configure_logging()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", type=Path, default=None, help="film catalog (default: synthetic)")
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000], help="row targets")

@@ -54,6 +54,7 @@ from hyperion.ingest.topics import (
     load_topic_specs,
     specs_for_settings,
 )
+from hyperion.logs import configure_logging
 from hyperion.runtime.java import find_java
 from hyperion.sources.adapters import iter_generated_boxoffice
 from hyperion.sources.boxoffice import theatrical_films
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=2)
     parser.add_argument("--seed", default="42")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    configure_logging()
     logging.getLogger("kafka").setLevel(logging.ERROR)
     settings = get_settings()
     client = InsecureClient(settings.webhdfs_url, user=settings.hdfs_user)

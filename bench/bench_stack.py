@@ -30,6 +30,7 @@ import psutil
 import trino
 
 from hyperion.config import REPOSITORY_ROOT, Settings, get_settings
+from hyperion.logs import configure_logging
 from hyperion.runtime import supervisor
 from hyperion.runtime.services import SERVICES, RuntimeLayout
 
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-cold", action="store_true", help="measure only the warm start")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    configure_logging()
 
     settings = get_settings()
     was_running = supervisor.is_running(settings)

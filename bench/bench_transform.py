@@ -43,6 +43,7 @@ import duckdb
 import trino
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
+from hyperion.logs import configure_logging
 from hyperion.pipeline import Locations
 from hyperion.runtime.spark_submit import SubmitOptions, TransformReport, build_package_archive, run_transform
 from hyperion.transform.publish import newest_complete
@@ -408,9 +409,7 @@ def render(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     arguments.work_directory.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"seed": arguments.seed, "load_average": " ".join(map(str, os.getloadavg()))}
     results["comparisons"] = [compare(arguments, rows) for rows in arguments.rows]

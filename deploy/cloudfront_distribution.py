@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from hyperion.cloud import aws
 from hyperion.config import get_settings
+from hyperion.logs import configure_logging
 
 DEPLOY_DIR = Path(__file__).resolve().parent
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spa-function-arn", help="use this published function instead of spa_rewrite.js")
     parser.add_argument("--response-headers-policy-id", help="use this policy instead of creating one")
     arguments = parser.parse_args(argv)
-    aws.configure_logging()
+    configure_logging()
     if not arguments.bucket:
         parser.error("--bucket or HYPERION_SITE_BUCKET is required")
     s3_client, cloudfront_client = aws.clients("s3", "cloudfront")

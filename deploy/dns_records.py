@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from hyperion.cloud import aws, dns
 from hyperion.config import get_settings
+from hyperion.logs import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     verifier.add_argument("--host", required=True, help="as in Namecheap, @ for the apex")
     verifier.add_argument("--value", required=True, help="expected value")
     arguments = parser.parse_args(argv)
-    aws.configure_logging()
+    configure_logging()
     if arguments.command == "verify":
         record = dns.DnsRecord(arguments.record_type, arguments.host, arguments.value, "")
         ok, message = dns.check_record(record, arguments.domain, sys.stdin.read())

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from hyperion.cloud import aws, site
 from hyperion.config import get_settings
+from hyperion.logs import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="", help="key prefix inside the bucket (default: bucket root)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     arguments = parser.parse_args(argv)
-    aws.configure_logging()
+    configure_logging()
     if not arguments.bucket:
         parser.error("--bucket or HYPERION_SITE_BUCKET is required")
     if not (arguments.site_dir / "index.html").is_file():

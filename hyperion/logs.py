@@ -16,8 +16,13 @@ CHATTY_LOGGERS = ("kafka", "hdfs", "py4j", "botocore", "urllib3", "s3transfer")
 
 
 def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
-    """Send INFO (DEBUG when ``verbose``, WARNING when ``quiet``) to stderr in the project's format."""
+    """Send INFO (DEBUG when ``verbose``, WARNING when ``quiet``) to stderr in the project's format.
+
+    The first set-up wins: when the root logger already has a handler (an entrypoint called from another
+    one, or pytest's log capture), the root logger is left as it is, so that no line is printed twice and
+    a test's ``caplog`` still sees every record.
+    """
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr, force=True)
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)

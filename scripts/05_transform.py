@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT, get_settings
+from hyperion.logs import configure_logging
 from hyperion.pipeline import JOBS_BY_KEY, Locations
 from hyperion.runtime.spark_submit import SparkJobError, SubmitOptions, build_package_archive, run_transform
 
@@ -42,7 +43,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     archive = build_package_archive(arguments.log_directory / "hyperion.zip")
     options = SubmitOptions(master=arguments.master, py_files=archive)
     locations = Locations(arguments.raw, arguments.processed, arguments.rejects, arguments.exports)

@@ -39,6 +39,7 @@ from pathlib import Path
 import duckdb
 
 from hyperion.cloud.site_data import SITE_MANIFEST_NAME, build_site_data
+from hyperion.logs import configure_logging
 
 logger = logging.getLogger("07_build_site")
 
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         help="route -> [{id, sql}] of the pages' default queries",
     )
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    configure_logging()
     started = time.perf_counter()
     try:
         counts = build_site_data(arguments.exports, arguments.output, arguments.first_paint_queries)

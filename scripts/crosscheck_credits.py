@@ -16,6 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
+from hyperion.logs import configure_logging
 from hyperion.sources.catalog import DEFAULT_DATA_DIR
 from hyperion.sources.crosscheck import crosscheck, decision_template, render_decisions, render_report
 
@@ -30,9 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="also print explained disagreements")
     parser.add_argument("--write-templates", action="store_true", help="print decision entries to fill in")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    configure_logging(quiet=True)
     if not arguments.legacy_dir.is_dir():
         logging.getLogger(__name__).error("%s is not a directory", arguments.legacy_dir)
         return 2

@@ -23,6 +23,7 @@ import sys
 import time
 
 from hyperion.config import get_settings
+from hyperion.logs import configure_logging
 from hyperion.runtime import docker
 
 logger = logging.getLogger("docker-stack")
@@ -30,23 +31,14 @@ logger = logging.getLogger("docker-stack")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=("images", "up", "down"))
+    parser.add_argument("command", choices=docker.STACK_COMMANDS)
     parser.add_argument("--all", action="store_true", help="images: rebuild all, not only changed ones")
     parser.add_argument("--volumes", action="store_true", help="down: also drop the named data volumes")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
+    configure_logging()
     started = time.perf_counter()
     try:
-        if arguments.command in ("images", "up"):
-            built = docker.build_images(get_settings(), only_changed=not arguments.all)
-            tags = ", ".join(image.tag for image in built) or "all up to date"
-            logger.info("images: built %d (%s) in %.1f s", len(built), tags, time.perf_counter() - started)
-        if arguments.command == "up":
-            waited = time.perf_counter()
-            subprocess.run(docker.compose_command("up", "--detach", "--wait"), check=True)
-            logger.info("compose up --wait: every service healthy in %.1f s", time.perf_counter() - waited)
-        if arguments.command == "down":
-            subprocess.run(docker.compose_command("down", *(["--volumes"] * arguments.volumes)), check=True)
+        docker.run_stack_command(arguments.command, get_settings(), arguments.all, arguments.volumes)
     except (docker.DockerRuntimeError, subprocess.CalledProcessError) as error:
         logger.error("%s", error)
         return 1

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from pathlib import Path
 
+from hyperion.logs import configure_logging
 from hyperion.sources.boxoffice import generate_boxoffice_file
 from hyperion.sources.catalog import CATALOG_FILE_NAME, DEFAULT_DATA_DIR
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.scale < 1 or (arguments.max_rows is not None and arguments.max_rows < 0):
         parser.error("--scale must be at least 1 and --max-rows non-negative")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    configure_logging()
     try:
         statistics, seconds = generate_boxoffice_file(**vars(arguments))
     except (OSError, ValueError, KeyError) as error:

@@ -22,6 +22,7 @@ import logging
 import sys
 from pathlib import Path
 
+from hyperion.logs import configure_logging
 from hyperion.sources.legacy.importer import LegacyImportError, import_legacy_directory, write_import_outputs
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
     parser.add_argument("--verbose", action="store_true", help="log debug diagnostics to stderr")
     arguments = parser.parse_args(argv)
-    level = logging.DEBUG if arguments.verbose else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    configure_logging(arguments.verbose)
     if not arguments.path.is_dir():
         logger.error("%s is not a directory", arguments.path)
         return 2

@@ -19,12 +19,13 @@ import sys
 from pathlib import Path
 
 from hyperion.config import get_settings
+from hyperion.logs import configure_logging
 from hyperion.runtime.spark35 import ensure_s3a_jars, ensure_venv, hadoop_version
 
 
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging()
     settings = get_settings()
     venv = ensure_venv(Path(settings.cache_directory))
     jars = ensure_s3a_jars(

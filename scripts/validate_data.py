@@ -20,6 +20,7 @@ import logging
 import sys
 from pathlib import Path
 
+from hyperion.logs import configure_logging
 from hyperion.sources.catalog import DEFAULT_DATA_DIR, UNCOVERED_FILE_NAME
 from hyperion.sources.validation import validate_dataset, write_uncovered_file
 
@@ -36,8 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-uncovered", action="store_true", help="recompute uncovered_films.json first")
     parser.add_argument("--verbose", action="store_true", help="log debug diagnostics to stderr")
     arguments = parser.parse_args(argv)
-    level = logging.DEBUG if arguments.verbose else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    configure_logging(arguments.verbose)
     data_dir: Path = arguments.data_dir.resolve()
     if not data_dir.is_dir():
         logger.error("data directory %s does not exist", data_dir)

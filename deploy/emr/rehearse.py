@@ -18,12 +18,12 @@ Run: .venv/bin/python deploy/emr/rehearse.py [--raw-dir DIR]      (make rehearse
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 from hyperion.cloud.emr_rehearsal import landed_raw_exists, landed_raw_from_hdfs, rehearse
 from hyperion.config import get_settings
+from hyperion.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,8 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=Path(settings.runtime_directory) / "emr-rehearsal")
     parser.add_argument("--check-landed", action="store_true", help="exit 0 if HDFS /raw holds data, else 1")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("hdfs").setLevel(logging.WARNING)  # a line per WebHDFS call would bury the progress
+    configure_logging()
     if arguments.check_landed:
         return 0 if landed_raw_exists(settings) else 1
     raw_dir = arguments.raw_dir or landed_raw_from_hdfs(settings, arguments.work_dir / "raw")

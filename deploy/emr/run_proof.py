@@ -26,12 +26,13 @@ from botocore.exceptions import ClientError
 
 from hyperion.cloud.emr import RunLocation
 from hyperion.cloud.emr_run import argument_parser, default_prefix, dry_run_plan, run
+from hyperion.logs import configure_logging
 
 logger = logging.getLogger("run_proof")
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    configure_logging()
     arguments = argument_parser(__doc__).parse_args(argv)
     location = RunLocation(arguments.bucket, arguments.prefix or default_prefix())
     try:

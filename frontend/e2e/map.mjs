@@ -7,62 +7,15 @@
 // are reachable by keyboard and announce their gross; the colours follow the theme; axe reports no
 // serious or critical issue in either theme; /map shows all films. Screenshots: test-output/screenshots/.
 // Prerequisites: `make web` (data in public/data, then the build); chromium at /usr/bin/chromium.
-// Run: node e2e/map.mjs   (env: CHROMIUM_PATH, HYPERION_PYTHON, SCREENSHOT_DIR)
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../scripts/serve.mjs';
+// Run: node e2e/map.mjs   (env: CHROMIUM_PATH, HYPERION_PYTHON, SCREENSHOT_DIR, E2E_ONLY; see harness.mjs)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assert, check, closeSite, dataDirectory, openSite, pythonQueries, runAxe, runSuite, screenshotDirectory } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const frontend = resolve(here, '..');
-const repository = resolve(frontend, '..');
-const distDirectory = join(frontend, 'dist');
-const dataDirectory = join(distDirectory, 'data');
-const python = process.env.HYPERION_PYTHON ?? join(repository, '.venv', 'bin', 'python');
-const screenshotDirectory = resolve(process.env.SCREENSHOT_DIR ?? join(repository, 'test-output', 'screenshots'));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const STATE_COUNT = 51;
 
-const results = [];
-async function check(name, body) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (error) {
-    results.push({ name, ok: false, error });
-    console.log(`FAIL ${name}: ${error?.stack ?? error}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Rows of one SQL statement, run by Python DuckDB over the site's Parquet files (python_queries.py). */
-function pythonRows(sql) {
-  const run = spawnSync(python, [join(here, 'python_queries.py')], { input: JSON.stringify({ data_dir: dataDirectory, queries: [sql] }), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`python_queries.py failed: ${run.stderr}`);
-  const [answer] = JSON.parse(run.stdout);
-  if (answer.error) throw new Error(`Python DuckDB rejected: ${answer.error}\n${sql}`);
-  return answer.rows.map((row) => Object.fromEntries(answer.columns.map((column, index) => [column, row[index]])));
-}
-
-async function runAxe(page, label) {
-  // Evaluated through the DevTools protocol: an injected <script> would break the site's CSP.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, target: violation.nodes[0]?.target }));
-  });
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  assert(serious.length === 0, `${label}: axe serious violations: ${JSON.stringify(serious, null, 1)}`);
-}
+/** Rows of one SQL statement, run by Python DuckDB over the site's Parquet files. */
+const pythonRows = (sql) => pythonQueries([sql])[0];
 
 const setTheme = (page, theme) =>
   page.evaluate((wanted) => {
@@ -83,32 +36,19 @@ const tableCents = (page) =>
 const mapWeek = (page) => page.$eval('[data-map-week]', (element) => Number(element.dataset.mapWeek));
 
 async function main() {
-  mkdirSync(screenshotDirectory, { recursive: true });
-  const { server, url: origin } = await startServer({ root: distDirectory, port: 0 });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const outsideRequests = [];
-  const requested = [];
-  await context.route('**/*', (route) => {
-    const requestUrl = route.request().url();
-    if (requestUrl.startsWith(origin) || requestUrl.startsWith('blob:') || requestUrl.startsWith('data:')) {
-      requested.push(requestUrl);
-      return route.continue();
-    }
-    outsideRequests.push(requestUrl);
-    return route.abort('blockedbyclient');
-  });
+  const site = await openSite({ viewport: { width: 1440, height: 900 } });
+  const { origin, context, requested, outsideRequests } = site;
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(String(error)));
 
-  const site = JSON.parse(readFileSync(join(dataDirectory, 'site.json'), 'utf8'));
-  const mapFile = site.lazy?.boxoffice_map?.file;
+  const siteManifest = JSON.parse(readFileSync(join(dataDirectory, 'site.json'), 'utf8'));
+  const mapFile = siteManifest.lazy?.boxoffice_map?.file;
   // The film with the most release weeks: its first and last weeks differ the most.
   const [film] = pythonRows('select film_id, max(week_number) as weeks from boxoffice_weekly_by_state group by film_id order by weeks desc, film_id limit 1');
 
   await check('site.json names the map file, and the packed database leaves the weekly state export out', async () => {
-    assert(mapFile && /^boxoffice-map\.[0-9a-f]{16}\.json$/.test(mapFile), `site.json lazy entry: ${JSON.stringify(site.lazy)}`);
+    assert(mapFile && /^boxoffice-map\.[0-9a-f]{16}\.json$/.test(mapFile), `site.json lazy entry: ${JSON.stringify(siteManifest.lazy)}`);
     assert(film && film.weeks >= 2, `no film with two weeks of state box office: ${JSON.stringify(film)}`);
   });
 
@@ -220,17 +160,7 @@ async function main() {
     assert(outsideRequests.length === 0, `requests outside the site: ${outsideRequests.join(', ')}`);
   });
 
-  await browser.close();
-  server.close();
-  const failed = results.filter((result) => !result.ok);
-  console.log(`\n${results.length - failed.length}/${results.length} map checks passed; screenshots in ${screenshotDirectory}`);
-  return failed.length ? 1 : 0;
+  return closeSite(site, 'map checks');
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runSuite(main);

@@ -6,58 +6,11 @@
 // cancel, deep link), runs axe-core (fails on serious or critical violations) and saves a screenshot
 // of each page to test-output/screenshots/.
 // Prerequisites: `npm run build` with data in public/data (make web); chromium at /usr/bin/chromium.
-// Run: node e2e/run.mjs   (env: CHROMIUM_PATH, HYPERION_PYTHON, SCREENSHOT_DIR)
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { SECURITY_HEADERS, startServer } from '../scripts/serve.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const frontend = resolve(here, '..');
-const repository = resolve(frontend, '..');
-const distDirectory = join(frontend, 'dist');
-const dataDirectory = join(distDirectory, 'data');
-const python = process.env.HYPERION_PYTHON ?? join(repository, '.venv', 'bin', 'python');
-const screenshotDirectory = resolve(process.env.SCREENSHOT_DIR ?? join(repository, 'test-output', 'screenshots'));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const results = [];
-// E2E_ONLY=<regular expression> runs only the checks whose name matches (to re-run a failed check).
-const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
-async function check(name, body) {
-  if (only && !only.test(name)) return;
-  const started = Date.now();
-  try {
-    await body();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (error) {
-    results.push({ name, ok: false, error });
-    console.log(`FAIL ${name}: ${error?.stack ?? error}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Run SQL statements with Python DuckDB over the exported Parquet files. */
-function pythonQueries(queries) {
-  const run = spawnSync(python, [join(here, 'python_queries.py')], {
-    input: JSON.stringify({ data_dir: dataDirectory, queries }),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`python_queries.py failed: ${run.stderr}`);
-  return JSON.parse(run.stdout).map((answer, index) => {
-    if (answer.error) throw new Error(`Python DuckDB rejected query ${index}: ${answer.error}\n${queries[index]}`);
-    return answer.columns.length ? answer.rows.map((row) => Object.fromEntries(answer.columns.map((column, i) => [column, row[i]]))) : [];
-  });
-}
+// Run: node e2e/run.mjs   (env: CHROMIUM_PATH, HYPERION_PYTHON, SCREENSHOT_DIR, E2E_ONLY; see harness.mjs)
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SECURITY_HEADERS } from '../scripts/serve.mjs';
+import { assert, check, closeSite, dataDirectory, distDirectory, openSite, pythonQueries, runAxe, runSuite, screenshotDirectory } from './harness.mjs';
 
 function sameValue(browserValue, pythonValue) {
   if (typeof browserValue === 'number' && typeof pythonValue === 'number') {
@@ -113,31 +66,10 @@ async function compareCharts(page, label) {
   return compared;
 }
 
-async function runAxe(page, label) {
-  // Evaluated through the DevTools protocol: an injected <script> would break the site's CSP.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.length, help: violation.help, target: violation.nodes[0]?.target }));
-  });
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  assert(serious.length === 0, `${label}: axe serious violations: ${JSON.stringify(serious, null, 1)}`);
-  return violations;
-}
-
 async function main() {
-  mkdirSync(screenshotDirectory, { recursive: true });
-  const { server, url: origin } = await startServer({ root: distDirectory, port: 0 });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const outsideRequests = [];
-  // The site must work with everything outside its own origin cut off.
-  await context.route('**/*', (route) => {
-    const requestUrl = route.request().url();
-    if (requestUrl.startsWith(origin) || requestUrl.startsWith('blob:') || requestUrl.startsWith('data:')) return route.continue();
-    outsideRequests.push(requestUrl);
-    return route.abort('blockedbyclient');
-  });
+  // The site must work with everything outside its own origin cut off (openSite aborts those requests).
+  const site = await openSite({ viewport: { width: 1280, height: 900 } });
+  const { origin, browser, context, outsideRequests } = site;
   // The site runs under the production Content-Security-Policy (serve.mjs sends it): record every
   // violation, in documents (securitypolicyviolation) and in workers (console errors).
   const cspViolations = [];
@@ -755,17 +687,7 @@ async function main() {
     await slowContext.close();
   });
 
-  await browser.close();
-  server.close();
-  const failed = results.filter((result) => !result.ok);
-  console.log(`\n${results.length - failed.length}/${results.length} checks passed; screenshots in ${screenshotDirectory}`);
-  return failed.length ? 1 : 0;
+  return closeSite(site, 'checks');
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runSuite(main);

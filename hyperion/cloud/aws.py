@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -43,11 +42,6 @@ from hyperion.cloud.site import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def configure_logging() -> None:
-    """Diagnostics to stderr, so that stdout carries only the deploy scripts' data."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
 def clients(*services: str, region: str | None = None) -> list[Any]:

@@ -24,6 +24,7 @@ from hyperion.ingest.producer import (
     run_producer,
 )
 from hyperion.ingest.runs import KIND_PRODUCE, RunManifest, write_manifest_logged
+from hyperion.logs import configure_logging
 from hyperion.sources.adapters import (
     SourceItem,
     iter_boxoffice_file,
@@ -169,11 +170,7 @@ def record_run(
 def producer_main(kind: str, description: str, argv: list[str] | None = None) -> int:
     """The ``main`` of a producer: 0 when every delivery succeeded and the counts reconcile."""
     arguments = build_parser(kind, description).parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if arguments.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(arguments.verbose)
     logging.getLogger("kafka").setLevel(logging.ERROR)
     summary = produce(kind, arguments, get_settings())
     print(summary.one_line())

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -396,6 +397,34 @@ def build_images(settings: Settings, only_changed: bool = True) -> list[Image]:
             raise DockerRuntimeError(f"building {image.tag} failed (exit {completed.returncode}); see above")
         built.append(image)
     return built
+
+
+STACK_COMMANDS = ("images", "up", "down")
+
+
+def run_stack_command(
+    command: str, settings: Settings, rebuild_all: bool = False, volumes: bool = False
+) -> None:
+    """What ``scripts/docker_stack.py <command>`` does, with its step times logged.
+
+    ``images`` builds the images that are missing or out of date (``rebuild_all``: every one); ``up`` does
+    that, then ``docker compose up --detach --wait``; ``down`` stops the stack (``volumes``: and drops its
+    named volumes). Raises DockerRuntimeError, or CalledProcessError when Compose fails (its own output,
+    not captured, says why).
+    """
+    if command not in STACK_COMMANDS:
+        raise ValueError(f"unknown stack command {command!r}: one of {', '.join(STACK_COMMANDS)}")
+    if command in ("images", "up"):
+        started = time.perf_counter()
+        built = build_images(settings, only_changed=not rebuild_all)
+        tags = ", ".join(image.tag for image in built) or "all up to date"
+        logger.info("images: built %d (%s) in %.1f s", len(built), tags, time.perf_counter() - started)
+    if command == "up":
+        waited = time.perf_counter()
+        subprocess.run(compose_command("up", "--detach", "--wait"), check=True)
+        logger.info("compose up --wait: every service healthy in %.1f s", time.perf_counter() - waited)
+    if command == "down":
+        subprocess.run(compose_command("down", *(["--volumes"] * volumes)), check=True)
 
 
 # --- Spark jobs inside the Compose network -----------------------------------------------------------

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from hyperion.logs import configure_logging
 from hyperion.pipeline import JOBS_BY_KEY, Locations, select_jobs
 from hyperion.transform import jobs, runs, stages
 
@@ -42,7 +43,7 @@ def job_argument_lists(locations: Locations, keys: Sequence[str]) -> list[tuple[
 def run_driver(description: str, argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     arguments = driver_parser(description).parse_args(argv)
-    jobs.configure_logging()
+    configure_logging()
     locations = Locations(arguments.raw, arguments.processed, arguments.rejects, arguments.exports)
     planned = [
         (name, runs.parse_job_arguments(name, "", job_arguments))

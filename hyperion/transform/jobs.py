@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,13 +87,6 @@ def load_job_arguments(job_name: str, description: str, argv: list[str] | None) 
         parser.error(f"--version {arguments.version!r} is not a version name like {new_version()!r}")
     arguments.version = arguments.version or new_version()
     return arguments
-
-
-def configure_logging() -> None:
-    """Diagnostics and the summary line on stderr, as every entrypoint does."""
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
 
 
 def build_session(app_name: str, master: str | None = None) -> SparkSession:

@@ -14,8 +14,10 @@ import logging
 from collections.abc import Callable
 
 from pyspark import StorageLevel
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
 
+from hyperion.logs import configure_logging
 from hyperion.pipeline import EXPORT_INPUT_TABLES
 from hyperion.transform import boxoffice, characters, exports, films, jobs, stages
 from hyperion.transform.raw import read_raw
@@ -32,35 +34,53 @@ def _rejects_root(arguments: argparse.Namespace) -> str:
     return arguments.rejects or jobs.default_rejects_root(arguments.output)
 
 
+def _read_counted_raw(
+    spark: SparkSession, arguments: argparse.Namespace, schema: StructType, summary: jobs.JobSummary
+) -> DataFrame:
+    """A load job's raw topic folder, cached; its row count is the summary's ``rows_in``."""
+    raw = read_raw(spark, jobs.join_path(arguments.input, arguments.topic), schema).cache()
+    summary.rows_in = raw.count()
+    return raw
+
+
+def _write_load_outputs(
+    arguments: argparse.Namespace,
+    summary: jobs.JobSummary,
+    tables: dict[str, DataFrame],
+    rejects: DataFrame,
+    rejects_table: str,
+) -> None:
+    """Write a load job's processed tables, in order, then its rejects; their row counts go to ``summary``."""
+    for table, frame in tables.items():
+        _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table, arguments.version)
+    _, summary.rejects = jobs.write_rejects(rejects, _rejects_root(arguments), rejects_table)
+
+
 def load_films(spark: SparkSession, arguments: argparse.Namespace, summary: jobs.JobSummary) -> None:
     """Job 01: raw films to ``studios``, ``franchises``, ``films`` and the films' rejects."""
-    raw = read_raw(spark, jobs.join_path(arguments.input, arguments.topic), RAW_FILMS).cache()
-    summary.rows_in = raw.count()
+    raw = _read_counted_raw(spark, arguments, RAW_FILMS, summary)
     latest, rejects = films.split_raw_films(raw)
-    for table, frame in (
-        ("studios", films.build_studios(latest)),
-        ("franchises", films.build_franchises(latest)),
-        ("films", films.build_films(latest)),
-    ):
-        _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table, arguments.version)
-    _, summary.rejects = jobs.write_rejects(rejects, _rejects_root(arguments), "films")
+    tables = {
+        "studios": films.build_studios(latest),
+        "franchises": films.build_franchises(latest),
+        "films": films.build_films(latest),
+    }
+    _write_load_outputs(arguments, summary, tables, rejects, "films")
     raw.unpersist()
 
 
 def load_characters(spark: SparkSession, arguments: argparse.Namespace, summary: jobs.JobSummary) -> None:
     """Job 02: raw characters to ``characters``, ``talent``, ``character_appearances`` and rejects."""
-    raw = read_raw(spark, jobs.join_path(arguments.input, arguments.topic), RAW_CHARACTERS).cache()
-    summary.rows_in = raw.count()
+    raw = _read_counted_raw(spark, arguments, RAW_CHARACTERS, summary)
     catalog = jobs.read_table(spark, arguments.output, "films")
     appearances, rejects = characters.split_raw_characters(raw, catalog)
     appearances = appearances.cache()
-    for table, frame in (
-        ("characters", characters.build_characters(appearances)),
-        ("talent", characters.build_talent(appearances)),
-        ("character_appearances", characters.build_character_appearances(appearances)),
-    ):
-        _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table, arguments.version)
-    _, summary.rejects = jobs.write_rejects(rejects, _rejects_root(arguments), "character_appearances")
+    tables = {
+        "characters": characters.build_characters(appearances),
+        "talent": characters.build_talent(appearances),
+        "character_appearances": characters.build_character_appearances(appearances),
+    }
+    _write_load_outputs(arguments, summary, tables, rejects, "character_appearances")
     appearances.unpersist()
     raw.unpersist()
 
@@ -163,7 +183,7 @@ def run_in_session(spark: SparkSession, job_name: str, arguments: argparse.Names
 def run_standalone(job_name: str, description: str, argv: list[str] | None) -> int:
     """A numbered script's ``main``: parse, open its own session, run the body, stop the session."""
     arguments = parse_job_arguments(job_name, description, argv)
-    jobs.configure_logging()
+    configure_logging()
     spark = jobs.build_session(f"hyperion-{job_name.replace('_', '-')}", arguments.master)
     try:
         run_in_session(spark, job_name, arguments)

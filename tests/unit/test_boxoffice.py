@@ -26,6 +26,7 @@ from hyperion.sources.boxoffice import (
     GenerationStatistics,
     TheatricalFilm,
     apportion,
+    generate_boxoffice_file,
     iter_boxoffice_lines,
     iter_boxoffice_rows,
     opening_weekend_offsets,
@@ -104,13 +105,27 @@ def test_apportion_rejects_a_positive_total_over_zero_weights() -> None:
 @pytest.mark.parametrize("gross", [0, 1, 3, 99, 12_345, 191_796_233, HUGE_GROSS])
 @pytest.mark.parametrize("scale", [1, 3])
 def test_rows_of_a_film_sum_exactly_to_its_gross_in_cents(gross: int, scale: int) -> None:
+    films = [film("a-film", "2010-06-18", gross)]
+    rows = list(iter_boxoffice_rows(films, seed=7, scale=scale))
     statistics = GenerationStatistics()
-    rows = list(
-        iter_boxoffice_rows([film("a-film", "2010-06-18", gross)], seed=7, scale=scale, statistics=statistics)
-    )
+    lines = list(iter_boxoffice_lines(films, seed=7, scale=scale, statistics=statistics))
     assert sum(row["gross_cents"] for row in rows) == gross * 100
     assert statistics.total_cents == gross * 100
-    assert statistics.rows == len(rows)
+    assert statistics.rows == len(rows) == len(lines)
+    assert statistics.films == 1
+
+
+def test_statistics_count_exactly_the_rows_taken_when_the_caller_stops_mid_state_day(
+    catalog_path: Path, tmp_path: Path
+) -> None:
+    """--max-rows cuts inside a state-day (1234 = 411 * 3 + 1): the totals are of the rows written."""
+    output = tmp_path / "boxoffice.jsonl"
+    statistics, _ = generate_boxoffice_file(
+        catalog_path, str(output), seed=3, scale=3, max_rows=1234, films=["toy-story"]
+    )
+    written = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert len(written) == statistics.rows == 1234
+    assert statistics.total_cents == sum(row["gross_cents"] for row in written)
     assert statistics.films == 1
 
 
