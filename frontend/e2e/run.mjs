@@ -22,7 +22,9 @@ function sameValue(browserValue, pythonValue) {
 async function waitForContent(page) {
   await page.waitForFunction(() => document.querySelector('main h1') !== null, null, { timeout: 30000 });
   await page.waitForFunction(
-    () => document.querySelectorAll('main .skeleton').length === 0 && !/Loading/.test(document.querySelector('[data-testid$="-count"]')?.textContent ?? ''),
+    () =>
+      document.querySelectorAll('main .skeleton, main [data-rendering]').length === 0 &&
+      !/Loading/.test(document.querySelector('[data-testid$="-count"]')?.textContent ?? ''),
     null,
     { timeout: 30000 },
   );
