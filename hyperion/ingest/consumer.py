@@ -292,16 +292,16 @@ class LandingConsumer:
                 self.store.delete(path)
         return dict(kept)
 
-    def _initialise_pending(self) -> None:
-        # A snapshot, and only its partitions leave the pending set: the listener runs on the IO thread and
-        # may add a partition meanwhile (a new rebalance); clearing the whole set would drop that one
-        # uninitialised, its records skipped for good and the group's lag stuck above zero.
-        snapshot = sorted(set(self.pending_assignment), key=lambda tp: (tp.topic, tp.partition))
+    def _initialise_pending(self, fresh: set[Any]) -> None:
+        # Only ``fresh``, the poll loop's snapshot of the pending set, is set up and leaves it: the listener
+        # runs on the IO thread and may add a partition meanwhile (a new rebalance); clearing the whole set
+        # would drop that one uninitialised, its records skipped for good and the group's lag stuck above
+        # zero. The loop skips this poll's records of exactly these partitions, so both use one snapshot.
         assigned = self.consumer.assignment()
-        for topic_partition in snapshot:
+        for topic_partition in sorted(fresh, key=lambda tp: (tp.topic, tp.partition)):
             if topic_partition in assigned:
                 self.states[topic_partition] = self._initialise(topic_partition)
-        self.pending_assignment.difference_update(snapshot)
+        self.pending_assignment.difference_update(fresh)
 
     def _reinitialise_after_lost_commit(self, error: BaseException) -> None:
         """Rule 4: a refused commit leaves files uncommitted; start over from the committed offsets."""
@@ -498,7 +498,7 @@ class LandingConsumer:
                 polled = self.consumer.poll(timeout_ms=self.config.poll_timeout_milliseconds)
                 fresh = set(self.pending_assignment)
                 if fresh:
-                    self._initialise_pending()
+                    self._initialise_pending(fresh)
                 for topic_partition, messages in polled.items():
                     state = self.states.get(topic_partition)
                     if state is None or topic_partition in fresh:
