@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
 
 from hyperion.cloud.emr import (
     DEFAULT_RELEASE_LABEL,
@@ -142,6 +142,18 @@ def raise_interrupted(signal_number: int, _frame: Any) -> None:
     raise RunInterruptedError(signal.Signals(signal_number).name)
 
 
+def interruption_of(error: BaseException) -> RunInterruptedError | None:
+    """The signal's interruption, also when it arrived inside an AWS call.
+
+    botocore wraps whatever its HTTP client raises in HTTPClientError, so a signal during a request reaches
+    the run as that, with the interruption kept in ``kwargs["error"]``.
+    """
+    if isinstance(error, RunInterruptedError):
+        return error
+    wrapped = error.kwargs.get("error") if isinstance(error, HTTPClientError) else None
+    return wrapped if isinstance(wrapped, RunInterruptedError) else None
+
+
 def run(arguments: argparse.Namespace, location: RunLocation) -> dict[str, Any]:
     """Upload, create, run, and always terminate. Returns the run summary."""
     plan = build_plan(arguments, location)
@@ -171,7 +183,10 @@ def run(arguments: argparse.Namespace, location: RunLocation) -> dict[str, Any]:
         )
         summary["steps"] = {names[step_id]: state for step_id, state in states.items()}
         summary["outcome"] = "failed" if summarize_steps(step_ids, states).failed_step_ids else "completed"
-    except RunInterruptedError as interruption:
+    except (RunInterruptedError, HTTPClientError) as error:
+        interruption = interruption_of(error)
+        if interruption is None:
+            raise
         summary["outcome"] = f"interrupted by {interruption}"
         logger.error("interrupted by %s", interruption)
     except StepsTimedOutError as timeout:

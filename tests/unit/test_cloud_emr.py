@@ -209,3 +209,16 @@ def test_the_default_prefix_is_inside_the_policys_s3_resource():
     from hyperion.cloud.emr_run import default_prefix
 
     assert default_prefix().startswith("hyperion-emr-proof/")
+
+
+def test_a_signal_inside_an_aws_call_still_counts_as_the_interruption():
+    # botocore wraps what its HTTP client raises; the run must still report "interrupted by SIGINT".
+    from botocore.exceptions import HTTPClientError
+
+    from hyperion.cloud.emr_run import RunInterruptedError, interruption_of
+
+    interruption = RunInterruptedError("SIGINT")
+    assert interruption_of(interruption) is interruption
+    assert interruption_of(HTTPClientError(error=interruption)) is interruption
+    assert interruption_of(HTTPClientError(error=ConnectionError("refused"))) is None
+    assert interruption_of(ValueError("other")) is None
