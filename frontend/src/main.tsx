@@ -16,7 +16,8 @@ getEngine().catch(() => undefined);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <BrowserRouter>
+    {/* Without transitions a filter change renders at once instead of in 5 ms slices over several frames. */}
+    <BrowserRouter useTransitions={false}>
       <App />
     </BrowserRouter>
   </StrictMode>,

@@ -1,5 +1,5 @@
 import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 
 declare module '@tanstack/react-table' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -22,9 +22,11 @@ interface VirtualTableProps<T> {
 }
 
 // Rows rendered at once when the rows change; the rest follow after the next paint. On /characters (1,758
-// rows, all in the page) rendering every row is what a filter change waited for, while the first screenfuls
-// are all a visitor sees in that frame (make bench-web: filter change p95).
-const FIRST_ROWS = 100;
+// rows, all in the page) rendering every row is what a filter change waited for, while the first two
+// screenfuls (about 20 rows each at 1440 x 900) are all a visitor sees in that frame (make bench-web:
+// filter change p95).
+export const FIRST_ROWS = 50;
+let generation = 0;
 
 /**
  * A full-page <table> with a sticky header: every row is in the page (at this data size plain
@@ -32,10 +34,15 @@ const FIRST_ROWS = 100;
  * New rows beyond the first FIRST_ROWS are added one frame later; until then the wrapper carries
  * `data-rendering="partial"`. The name stays for the callers; it no longer virtualizes.
  */
-export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, onSort, sortable, testId }: VirtualTableProps<T>) {
+function VirtualTableView<T>({ label, rows, columns, sortColumn, descending, onSort, sortable, testId }: VirtualTableProps<T>) {
   const [sorting, setSorting] = useState<SortingState>([]);
+  const [completeFor, setCompleteFor] = useState<T[] | null>(null);
+  const complete = rows.length <= FIRST_ROWS || completeFor === rows;
+  // TanStack builds a row object for every row of `data`: in the first frame, unless the page sorts
+  // the rows itself, only the rows that frame shows are given to it.
+  const firstRows = useMemo(() => rows.slice(0, FIRST_ROWS), [rows]);
   const table = useReactTable({
-    data: rows,
+    data: complete || sorting.length > 0 ? rows : firstRows,
     columns,
     state: { sorting },
     onSortingChange: setSorting,
@@ -43,8 +50,6 @@ export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, 
     getSortedRowModel: getSortedRowModel(),
     manualSorting: Boolean(onSort),
   });
-  const [completeFor, setCompleteFor] = useState<T[] | null>(null);
-  const complete = rows.length <= FIRST_ROWS || completeFor === rows;
   useEffect(() => {
     if (rows.length <= FIRST_ROWS) return;
     // The timeout is set in an animation frame, so it runs after that frame's paint of the first rows.
@@ -57,6 +62,9 @@ export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, 
       clearTimeout(timer);
     };
   }, [rows]);
+  // A new result gets a new <tbody>: the browser drops the old rows with one removeChild instead of
+  // one per row (1,758 on /characters), which was a visible share of a filter change's frame.
+  const bodyKey = useMemo(() => (generation += 1), [rows]);
   const allRows = table.getRowModel().rows;
   const tableRows = complete ? allRows : allRows.slice(0, FIRST_ROWS);
 
@@ -97,7 +105,7 @@ export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, 
             </tr>
           ))}
         </thead>
-        <tbody>
+        <tbody key={bodyKey}>
           {tableRows.map((row, index) => (
             <tr key={row.id} aria-rowindex={index + 2}>
               {row.getVisibleCells().map((cell) => (
@@ -112,3 +120,10 @@ export function VirtualTable<T>({ label, rows, columns, sortColumn, descending, 
     </div>
   );
 }
+
+/**
+ * Memoised: a filter change re-renders its page (the filters, the count) but not a table whose rows,
+ * columns and sort props are unchanged; without it every row of the previous result was rendered again
+ * before the new ones (profiled in docs/07-site.md).
+ */
+export const VirtualTable = memo(VirtualTableView) as typeof VirtualTableView;

@@ -128,9 +128,17 @@ export function runQuery(sql: string): Promise<Row[]> {
   let cached = resultCache.get(sql);
   if (!cached) {
     cached = getEngine()
-      .then((engine) => engine.connection.query(sql))
+      .then((engine) => {
+        performance.mark('query-start', { detail: sql });
+        return engine.connection.query(sql);
+      })
       .then(
-        (table) => normalizeRows(table.toArray(), table.schema),
+        (table) => {
+          performance.mark('query-answered', { detail: sql });
+          const rows = normalizeRows(table.toArray(), table.schema);
+          performance.mark('query-rows', { detail: sql });
+          return rows;
+        },
         (error: unknown) => {
           throw new Error(readableDuckDBError(error));
         },

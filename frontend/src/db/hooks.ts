@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useMemo, useEffect, useState, useSyncExternalStore } from 'react';
 import { engineState, getEngine, runQuery, subscribeEngine, type EngineState } from './engine';
 import { loadProgress, subscribeProgress, type LoadProgress } from './progress';
 import type { QuerySpec } from './queries';
@@ -46,6 +46,22 @@ export function useQuery<T>(spec: QuerySpec<T> | null): QueryState<T> {
   // Keep showing the previous rows while a new filter runs, so the list does not flash to a skeleton.
   if (state.sql !== sql) return { status: 'loading', rows: state.result.rows, error: null };
   return state.result;
+}
+
+/**
+ * A list answered in memory once `base` (the unfiltered rows, from DuckDB or the first paint) is
+ * ready: `derive(base rows)` runs in the render of the URL change, with no round trip to the engine.
+ * Until then the page's own SQL (`spec`) answers, so a deep link with filters still paints.
+ * `deriveKey` names what `derive` depends on besides the base rows (the filters).
+ */
+export function useDerivedQuery<B, T>(base: QuerySpec<B>, spec: QuerySpec<T>, deriveKey: string, derive: (rows: B[]) => T[]): QueryState<T> {
+  const baseState = useQuery(base);
+  const baseRows = baseState.status === 'ready' ? baseState.rows : null;
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const derived = useMemo(() => (baseRows ? derive(baseRows) : null), [baseRows, deriveKey]);
+  const direct = useQuery(derived ? null : spec);
+  if (derived) return { status: 'ready', rows: derived, error: null, source: baseState.source };
+  return direct;
 }
 
 export function useEngineState(): EngineState {

@@ -1,5 +1,6 @@
 // The one typed query module: every number the site shows comes from a QuerySpec built here.
 // Table and column names of the exports live only in this file (see docs/07-site.md for the list).
+import type { CharacterFilterRow } from './listFilters';
 
 export const TABLES = {
   films: 'films_complete',
@@ -379,6 +380,18 @@ export function characterListQuery(filters: CharacterFilters): QuerySpec<Charact
     `,
   );
 }
+
+/**
+ * Every appearance with the columns characterListQuery filters and aggregates on: the /characters page
+ * answers its filter changes from these rows in memory (aggregateCharacters in listFilters.ts).
+ */
+export const characterFilterRowsQuery = spec<CharacterFilterRow>(
+  'character-filter-rows',
+  `
+  select character_id, film_id, name, release_year, role, species, gender, studio_id, franchise_id
+  from ${TABLES.characters}
+  `,
+);
 
 export function characterOptionsQuery(column: 'role' | 'gender' | 'species'): QuerySpec<Option> {
   return spec<Option>(

@@ -1,13 +1,14 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
-import { Link } from 'react-router';
+import { RouteLinks } from '../components/RouteLinks';
 import { SqlDisclosure } from '../components/ChartCard';
 import { SearchableSelect, Select } from '../components/Select';
 import { plural, roleLabel } from '../format';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { VirtualTable } from '../components/VirtualTable';
-import { useQuery } from '../db/hooks';
-import { characterFranchiseOptionsQuery, characterListQuery, characterOptionsQuery, studioOptionsQuery, type CharacterFilters, type CharacterListRow } from '../db/queries';
+import { useDerivedQuery, useQuery } from '../db/hooks';
+import { aggregateCharacters } from '../db/listFilters';
+import { characterFranchiseOptionsQuery, characterFilterRowsQuery, characterListQuery, characterOptionsQuery, studioOptionsQuery, type CharacterFilters, type CharacterListRow } from '../db/queries';
 import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
 
@@ -29,7 +30,7 @@ const speciesOptions = characterOptionsQuery('species');
 function characterColumns(studioNames: Record<string, string>): ColumnDef<CharacterListRow, unknown>[] {
   const names = (row: CharacterListRow) => row.studios.map((id) => studioNames[id] ?? id).join(', ');
   return [
-  { id: 'name', header: 'Character', accessorFn: (row) => row.name, cell: ({ row }) => <Link to={`/characters/${row.original.character_id}`}>{row.original.name}</Link> },
+  { id: 'name', header: 'Character', accessorFn: (row) => row.name, cell: ({ row }) => <a href={`/characters/${row.original.character_id}`}>{row.original.name}</a> },
   { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
   { id: 'first_year', header: 'First film', accessorFn: (row) => row.first_year, meta: { numeric: true }, cell: ({ row }) => row.original.first_year },
   { id: 'roles', header: 'Roles', accessorFn: (row) => row.roles.map(roleLabel).join(', '), cell: ({ row }) => row.original.roles.map(roleLabel).join(', ') },
@@ -45,7 +46,9 @@ export function CharactersPage() {
   const filters = Object.fromEntries(FILTER_KEYS.map(({ key, param }) => [key, params.get(param) ?? ''])) as unknown as CharacterFilters;
   const filterKey = JSON.stringify(filters);
   const spec = useMemo(() => characterListQuery(JSON.parse(filterKey) as CharacterFilters), [filterKey]);
-  const characters = useQuery(spec);
+  // Once DuckDB has returned every appearance (2,348 rows), a filter change aggregates them in memory
+  // (listFilters.ts); before that, the first paint and then the page's SQL answer.
+  const characters = useDerivedQuery(characterFilterRowsQuery, spec, filterKey, (rows) => aggregateCharacters(rows, JSON.parse(filterKey) as CharacterFilters));
   const studios = useQuery(studioOptionsQuery);
   const franchises = useQuery(franchiseOptions);
   const roles = useQuery(roleOptions);
@@ -78,7 +81,9 @@ export function CharactersPage() {
         ) : characters.rows.length === 0 ? (
           <EmptyState>No characters match these filters.</EmptyState>
         ) : (
-          <VirtualTable label="Characters" rows={characters.rows} columns={columns} testId="character-table" />
+          <RouteLinks>
+            <VirtualTable label="Characters" rows={characters.rows} columns={columns} testId="character-table" />
+          </RouteLinks>
         )}
         <SqlDisclosure sql={spec.sql} />
       </section>

@@ -1,11 +1,12 @@
 import type { ColumnDef } from '@tanstack/react-table';
-import { useMemo } from 'react';
-import { Link } from 'react-router';
+import { useCallback, useMemo } from 'react';
+import { RouteLinks } from '../components/RouteLinks';
 import { SqlDisclosure } from '../components/ChartCard';
 import { Select } from '../components/Select';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { VirtualTable } from '../components/VirtualTable';
-import { useQuery } from '../db/hooks';
+import { useDerivedQuery, useQuery } from '../db/hooks';
+import { filterFilms } from '../db/listFilters';
 import {
   decadeOptionsQuery,
   DEFAULT_FILM_FILTERS,
@@ -39,11 +40,13 @@ export function readFilmFilters(params: URLSearchParams): FilmFilters {
   };
 }
 
+const ALL_FILMS = filmListQuery(DEFAULT_FILM_FILTERS);
+
 const COLUMNS: ColumnDef<FilmListRow, unknown>[] = [
   {
     id: 'title',
     header: 'Title',
-    cell: ({ row }) => <Link to={`/films/${row.original.film_id}`}>{row.original.title}</Link>,
+    cell: ({ row }) => <a href={`/films/${row.original.film_id}`}>{row.original.title}</a>,
   },
   { id: 'release_date', header: 'Released', cell: ({ row }) => formatDate(row.original.release_date) },
   { id: 'studio', header: 'Studio', cell: ({ row }) => row.original.studio },
@@ -58,15 +61,22 @@ export function FilmsPage() {
   const [params, update] = useUrlState();
   const filters = readFilmFilters(params);
   const spec = useMemo(() => filmListQuery(filters), [filters.search, filters.studio, filters.decade, filters.releaseType, filters.sort, filters.descending]); // eslint-disable-line react-hooks/exhaustive-deps
-  const films = useQuery(spec);
+  // Every film, newest first: the first paint's rows, later DuckDB's; each filter change is a pass
+  // over them in memory (listFilters.ts, docs/07-site.md).
+  const films = useDerivedQuery(ALL_FILMS, spec, spec.sql, (rows) => filterFilms(rows, filters));
   const studios = useQuery(studioOptionsQuery);
   const decades = useQuery(decadeOptionsQuery);
   const releaseTypes = useQuery(releaseTypeOptionsQuery);
 
-  const sortBy = (column: string) => {
-    const descending = filters.sort === column ? !filters.descending : defaultDescending(column as FilmSortColumn);
-    update({ sort: column, dir: descending ? 'desc' : 'asc' });
-  };
+  const { sort: sortColumn, descending: sortDescending } = filters;
+  // Stable between renders, so the memoised table does not re-render while only the filters change.
+  const sortBy = useCallback(
+    (column: string) => {
+      const descending = sortColumn === column ? !sortDescending : defaultDescending(column as FilmSortColumn);
+      update({ sort: column, dir: descending ? 'desc' : 'asc' });
+    },
+    [sortColumn, sortDescending, update],
+  );
 
   return (
     <>
@@ -96,6 +106,7 @@ export function FilmsPage() {
         ) : films.rows.length === 0 ? (
           <EmptyState>No films match these filters.</EmptyState>
         ) : (
+          <RouteLinks>
           <VirtualTable
             label="Films"
             rows={films.rows}
@@ -106,6 +117,7 @@ export function FilmsPage() {
             sortable={FILM_SORT_COLUMNS}
             testId="film-table"
           />
+          </RouteLinks>
         )}
         <SqlDisclosure sql={spec.sql} />
       </section>

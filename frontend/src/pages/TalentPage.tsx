@@ -1,6 +1,7 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { RouteLinks } from '../components/RouteLinks';
 import { useChartTheme } from '../theme';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard, SqlDisclosure } from '../components/ChartCard';
@@ -18,7 +19,7 @@ import { LabelList } from 'recharts';
 // Every column sorts in the page. Studios are named, not shown by id.
 function talentColumns(studioNames: Record<string, string>): ColumnDef<TalentRow, unknown>[] {
   return [
-  { id: 'talent_name', header: 'Voice actor', accessorFn: (row) => row.talent_name, cell: ({ row }) => <Link to={`/talent/${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</Link> },
+  { id: 'talent_name', header: 'Voice actor', accessorFn: (row) => row.talent_name, cell: ({ row }) => <a href={`/talent/${encodeURIComponent(row.original.talent_name)}`}>{row.original.talent_name}</a> },
   { id: 'appearances', header: 'Appearances', accessorFn: (row) => row.appearances, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.appearances },
   { id: 'characters', header: 'Characters', accessorFn: (row) => row.characters, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.characters },
   { id: 'films', header: 'Films', accessorFn: (row) => row.films, meta: { numeric: true }, sortDescFirst: true, cell: ({ row }) => row.original.films },
@@ -147,7 +148,9 @@ export function TalentPage() {
         ) : talent.rows.length === 0 ? (
           <EmptyState>No voice actors match these filters.</EmptyState>
         ) : (
-          <VirtualTable label="Voice actors" rows={talent.rows} columns={columns} testId="talent-table" />
+          <RouteLinks>
+            <VirtualTable label="Voice actors" rows={talent.rows} columns={columns} testId="talent-table" />
+          </RouteLinks>
         )}
       </section>
     </>
