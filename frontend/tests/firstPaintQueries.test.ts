@@ -12,6 +12,14 @@ const QUERIES_FILE = join(__dirname, '..', 'src', 'db', 'first-paint-queries.jso
 const DATA_DIRECTORY = join(__dirname, '..', 'public', 'data');
 
 describe('first paint', () => {
+  it('public/first-paint.js starts the downloads of exactly the first-paint routes', () => {
+    const script = readFileSync(join(__dirname, '..', 'public', 'first-paint.js'), 'utf8');
+    const literal = script.match(/var FIRST_PAINT_ROUTES = (\{[^}]*\});/)![1];
+    const routes = JSON.parse(literal.replace(/'/g, '"')) as Record<string, string>;
+    for (const [path, route] of Object.entries(routes)) expect(firstPaintRoute(path), path).toBe(route);
+    expect(Object.values(routes).sort()).toEqual(Object.keys(firstPaintQueriesDocument()).sort());
+  });
+
   it('the committed first-paint SQL equals the pages default queries', () => {
     const expected = JSON.stringify(firstPaintQueriesDocument(), null, 1) + '\n';
     if (process.env.UPDATE_FIRST_PAINT_SQL === '1') writeFileSync(QUERIES_FILE, expected);

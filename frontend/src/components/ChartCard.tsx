@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { QueryState } from '../db/hooks';
 import type { QuerySpec } from '../db/queries';
+import { useChartTurn } from './chartTurns';
 import { EmptyState, ErrorState, Skeleton } from './States';
 
 export interface TextColumn<T> {
@@ -39,9 +40,9 @@ export function ChartCard<T>({ title, summary, spec, state, columns, children, h
       ) : state.rows.length === 0 ? (
         <EmptyState>No data matches this view.</EmptyState>
       ) : (
-        <div className="chart" role="img" aria-label={`${title}. ${summary} The data table below lists every value.`} style={{ height }}>
-          {children(state.rows)}
-        </div>
+        <ChartBody label={`${title}. ${summary} The data table below lists every value.`} height={height} title={title}>
+          {() => children(state.rows)}
+        </ChartBody>
       )}
       <details className="chart-data">
         <summary>Show data table</summary>
@@ -73,6 +74,17 @@ export function ChartCard<T>({ title, summary, spec, state, columns, children, h
       </details>
       <SqlDisclosure sql={spec.sql} />
     </section>
+  );
+}
+
+/** The drawn chart, once it has its turn (one chart per frame, see chartTurns.ts); a skeleton until then. */
+function ChartBody({ label, height, title, children }: { label: string; height: number; title: string; children: () => ReactNode }) {
+  const turn = useChartTurn();
+  if (!turn) return <Skeleton height={height} label={`Drawing ${title}`} />;
+  return (
+    <div className="chart" role="img" aria-label={label} style={{ height }}>
+      {children()}
+    </div>
   );
 }
 

@@ -13,8 +13,25 @@ export interface SiteManifest {
 export const DATA_BASE_URL = `${import.meta.env.BASE_URL}data/`;
 let manifestPromise: Promise<SiteManifest> | null = null;
 
+type FirstPaintFile = { queries: { sql: string; rows: Row[] }[] };
+
+declare global {
+  interface Window {
+    /** Started by public/first-paint.js before the app's JavaScript ran; taken over once, below. */
+    __hyperionEarly?: { manifest: Promise<SiteManifest>; route: string | null; firstPaint: Promise<FirstPaintFile | null> | null };
+  }
+}
+
+function takeEarly<K extends 'manifest' | 'firstPaint'>(key: K): NonNullable<Window['__hyperionEarly']>[K] | null {
+  const early = typeof window === 'undefined' ? undefined : window.__hyperionEarly;
+  if (!early || !early[key]) return null;
+  const value = early[key];
+  early[key] = null as never;
+  return value;
+}
+
 export function loadSiteManifest(): Promise<SiteManifest> {
-  manifestPromise ??= fetch(`${DATA_BASE_URL}site.json`).then(async (response) => {
+  manifestPromise ??= takeEarly('manifest') ?? fetch(`${DATA_BASE_URL}site.json`).then(async (response) => {
     if (!response.ok) throw new Error(`could not load ${DATA_BASE_URL}site.json: HTTP ${response.status}`);
     return (await response.json()) as SiteManifest;
   });
@@ -29,19 +46,29 @@ const firstPaintBySql = new Map<string, Row[]>();
 export function loadFirstPaint(route: string): Promise<void> {
   let load = routeLoads.get(route);
   if (!load) {
-    load = loadSiteManifest()
-      .then(async (manifest) => {
-        const entry = manifest.first_paint[route];
-        if (!entry) return;
-        const response = await fetch(DATA_BASE_URL + entry.file);
-        if (!response.ok) return;
-        const file = (await response.json()) as { queries: { sql: string; rows: Row[] }[] };
-        for (const query of file.queries) firstPaintBySql.set(query.sql, query.rows);
-      })
-      .catch(() => undefined);
+    // The download public/first-paint.js started for this route, else (or if it failed) our own.
+    const early = typeof window !== 'undefined' && window.__hyperionEarly?.route === route ? takeEarly('firstPaint') : null;
+    load = (early ?? Promise.resolve(null))
+      .catch(() => null)
+      .then((file) => file ?? fetchFirstPaint(route))
+      .then((file) => {
+        for (const query of file?.queries ?? []) firstPaintBySql.set(query.sql, query.rows);
+      });
     routeLoads.set(route, load);
   }
   return load;
+}
+
+/** The route's first-paint file, or null when the manifest names none or it cannot be loaded. */
+async function fetchFirstPaint(route: string): Promise<FirstPaintFile | null> {
+  try {
+    const entry = (await loadSiteManifest()).first_paint[route];
+    if (!entry) return null;
+    const response = await fetch(DATA_BASE_URL + entry.file);
+    return response.ok ? ((await response.json()) as FirstPaintFile) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The build-time rows of this SQL, once the first-paint files already requested have arrived. */
