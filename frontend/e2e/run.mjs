@@ -419,6 +419,25 @@ async function main() {
     assert(shownCount === expected.length && expected.length > 0, `count ${shownCount} != Python ${expected.length}`);
   });
 
+  await check('characters filtered in memory after DuckDB is ready equal Python DuckDB row for row; list links open their page in the app', async () => {
+    await page.goto(`${origin}/characters`);
+    await page.waitForSelector('[data-engine-status="ready"]', { timeout: 120000 });
+    await page.selectOption('#character-role', 'protagonist');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('role') === 'protagonist' && document.querySelector('[data-testid="character-count"]')?.dataset.value && !document.querySelector('[data-testid="character-table"][data-rendering]'));
+    const sql = await page.$eval('section[data-query-id="character-list"]', (section) => section.dataset.sql);
+    const expected = pythonQueries([sql])[0];
+    const names = await page.$$eval('[data-testid="character-table"] tbody tr td:first-child', (cells) => cells.map((cell) => cell.textContent));
+    assert(expected.length > 0 && JSON.stringify(names) === JSON.stringify(expected.map((row) => row.name)), `names ${names.slice(0, 5)} (${names.length}) != Python ${expected.slice(0, 5).map((row) => row.name)} (${expected.length})`);
+    // Rows are plain <a href> links with one delegated handler: a click navigates without a reload.
+    await page.evaluate(() => (window.__sameDocument = true));
+    const link = page.locator('[data-testid="character-table"] tbody tr td:first-child a').first();
+    const href = await link.getAttribute('href');
+    await link.click();
+    await page.waitForFunction((path) => location.pathname === path, href);
+    await waitForContent(page);
+    assert(await page.evaluate(() => window.__sameDocument === true), 'the row link reloaded the page');
+  });
+
   await check('character page lists its films and voice actors (Python DuckDB)', async () => {
     await page.goto(`${origin}/characters/${topCharacter.character_id}`);
     await waitForContent(page);
