@@ -385,12 +385,24 @@ def build_boxoffice_weekly_by_state(daily: DataFrame, weekly: DataFrame) -> Data
 def to_arrow(frame: DataFrame, specification: ExportSpecification) -> pa.Table:
     """Collect ``frame`` (small: an export) into a pyarrow table of the export's schema, sorted.
 
-    Collecting rows works on Spark 3.5 and 4 alike (``DataFrame.toArrow`` is Spark 4 only) and needs no
-    pandas.
+    On Spark 4 the executors send Arrow batches (``DataFrame.toArrow``), cast to the export's schema: the
+    90k-row weekly-by-state export took 4.5 s as Python ``Row`` objects. Spark 3.5 (EMR) has no public
+    Arrow collect without pandas, so there rows are collected. Both give equal tables, and so equal bytes
+    (the EMR rehearsal compares the files byte for byte): the table is sorted totally and made one chunk.
     """
-    names = specification.schema.names
-    rows = [row.asDict(recursive=True) for row in frame.select(*names).collect()]
-    return sort_table(pa.Table.from_pylist(rows, schema=specification.schema), specification.sort_keys)
+    selected = frame.select(*specification.schema.names)
+    collect = collect_arrow if hasattr(selected, "toArrow") else collect_rows
+    return sort_table(collect(selected, specification.schema), specification.sort_keys).combine_chunks()
+
+
+def collect_arrow(frame: DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` as Arrow batches from the executors (Spark 4), cast to ``schema``."""
+    return frame.toArrow().cast(schema)
+
+
+def collect_rows(frame: DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` collected as rows (Spark 3.5), converted to ``schema``."""
+    return pa.Table.from_pylist([row.asDict(recursive=True) for row in frame.collect()], schema=schema)
 
 
 def sort_table(table: pa.Table, sort_keys: Sequence[str]) -> pa.Table:

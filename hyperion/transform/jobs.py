@@ -11,11 +11,15 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StructType
+from pyspark.util import inheritable_thread_target
 
 from hyperion.transform.publish import (
     SUCCESS_MARKER,
@@ -31,6 +35,11 @@ logger = logging.getLogger(__name__)
 
 # Few, small shuffles: the default of 200 partitions makes hundreds of tiny tasks (and files) here.
 DEFAULT_SHUFFLE_PARTITIONS = 8
+# Independent actions a job submits at once (see run_concurrently): three keeps the two executor cores
+# busy while a third query is planned, code-generated or committed on the driver.
+CONCURRENT_ACTIONS = 3
+
+Result = TypeVar("Result")
 
 
 def load_job_parser(description: str, default_topic: str) -> argparse.ArgumentParser:
@@ -111,6 +120,35 @@ def build_session(app_name: str, master: str | None = None) -> SparkSession:
     if master:
         builder = builder.master(master)
     return builder.getOrCreate()
+
+
+def run_concurrently(actions: Sequence[Callable[[], Result]], workers: int | None = None) -> list[Result]:
+    """Run independent Spark actions from ``workers`` driver threads at once; their results, in order.
+
+    Most of these jobs' actions are small: a write or a collect of a few thousand rows whose single task
+    leaves one of the two executor cores idle while the driver plans, generates code and commits between
+    stages. Submitted one after another they add up those gaps; from threads, Spark's scheduler runs one
+    action's tasks while another is planned or committed. Each thread inherits the caller's local
+    properties (``inheritable_thread_target``), so its jobs stay in the job's group and its stage count.
+    The first failure is raised after every action has ended, so no write is left running unseen.
+    """
+    workers = CONCURRENT_ACTIONS if workers is None else workers
+    if workers <= 1 or len(actions) <= 1:
+        return [action() for action in actions]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="spark-action") as pool:
+        futures = [pool.submit(_inheriting_local_properties(action)) for action in actions]
+    return [future.result() for future in futures]
+
+
+def _inheriting_local_properties(action: Callable[[], Result]) -> Callable[[], Result]:
+    """``action`` wrapped to run with the calling thread's Spark local properties (its job group).
+
+    Spark 4 warns that job tags are not inherited unless given the session, which 3.5's signature does not
+    take; the jobs use job groups (local properties), which both versions copy.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Spark session is not provided")
+        return inheritable_thread_target(action)
 
 
 def join_path(root: str, *parts: str) -> str:

@@ -10,6 +10,7 @@ job, so :func:`~hyperion.transform.stages.group_stages` can count the stages and
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 from collections.abc import Callable
 
@@ -50,10 +51,19 @@ def _write_load_outputs(
     rejects: DataFrame,
     rejects_table: str,
 ) -> None:
-    """Write a load job's processed tables, in order, then its rejects; their row counts go to ``summary``."""
-    for table, frame in tables.items():
-        _, summary.rows_out[table] = jobs.write_table(frame, arguments.output, table, arguments.version)
-    _, summary.rejects = jobs.write_rejects(rejects, _rejects_root(arguments), rejects_table)
+    """Write a load job's processed tables and its rejects, at once; their row counts go to ``summary``.
+
+    The writes are independent (each is its own version folder or rejects folder), so they run
+    concurrently (:func:`~hyperion.transform.jobs.run_concurrently`); the counts are recorded in table order.
+    """
+    writes: list[Callable[[], tuple[str, int]]] = [
+        functools.partial(jobs.write_table, frame, arguments.output, table, arguments.version)
+        for table, frame in tables.items()
+    ]
+    writes.append(functools.partial(jobs.write_rejects, rejects, _rejects_root(arguments), rejects_table))
+    *written, (_, summary.rejects) = jobs.run_concurrently(writes)
+    for table, (_, rows) in zip(tables, written, strict=True):
+        summary.rows_out[table] = rows
 
 
 def load_films(spark: SparkSession, arguments: argparse.Namespace, summary: jobs.JobSummary) -> None:
@@ -108,15 +118,30 @@ def load_boxoffice(spark: SparkSession, arguments: argparse.Namespace, summary: 
     _, summary.rows_out[TABLE_03] = jobs.write_table(daily, output, TABLE_03, version, counted=daily)
     keyed.unpersist()
     labeled.unpersist()
-    weekly = boxoffice.build_weekly(daily, catalog)
-    _, summary.rows_out["box_office_weekly"] = jobs.write_table(weekly, output, "box_office_weekly", version)
     film_summary = boxoffice.build_film_summary(daily, catalog).cache()
-    _, summary.rows_out["box_office_film_summary"] = jobs.write_table(
-        film_summary, output, "box_office_film_summary", version, counted=film_summary
+
+    def write_summary_and_reconciliation() -> tuple[int, int]:
+        _, summary_rows = jobs.write_table(
+            film_summary, output, "box_office_film_summary", version, counted=film_summary
+        )
+        reconciliation = boxoffice.build_reconciliation(film_summary, catalog)
+        _, reconciliation_rows = jobs.write_table(
+            reconciliation, output, "box_office_reconciliation", version
+        )
+        return summary_rows, reconciliation_rows
+
+    # Weekly and the summary both read the persisted daily frame; the reconciliation needs the summary.
+    (_, weekly_rows), (summary_rows, reconciliation_rows) = jobs.run_concurrently(
+        [
+            lambda: jobs.write_table(
+                boxoffice.build_weekly(daily, catalog), output, "box_office_weekly", version
+            ),
+            write_summary_and_reconciliation,
+        ]
     )
-    _, summary.rows_out["box_office_reconciliation"] = jobs.write_table(
-        boxoffice.build_reconciliation(film_summary, catalog), output, "box_office_reconciliation", version
-    )
+    summary.rows_out["box_office_weekly"] = weekly_rows
+    summary.rows_out["box_office_film_summary"] = summary_rows
+    summary.rows_out["box_office_reconciliation"] = reconciliation_rows
     for frame in (film_summary, daily, catalog):
         frame.unpersist()
 
@@ -124,7 +149,7 @@ def load_boxoffice(spark: SparkSession, arguments: argparse.Namespace, summary: 
 def export_analytics(spark: SparkSession, arguments: argparse.Namespace, summary: jobs.JobSummary) -> None:
     """Job 04: the processed tables to the site's Parquet exports and ``manifest.json``."""
     tables = {name: jobs.read_table(spark, arguments.input, name).cache() for name in EXPORT_INPUT_TABLES}
-    summary.rows_in = sum(frame.count() for frame in tables.values())
+    summary.rows_in = sum(jobs.run_concurrently([frame.count for frame in tables.values()]))
     catalog, appearances, daily = tables["films"], tables["character_appearances"], tables["box_office_daily"]
     film_summary, reconciliation = tables["box_office_film_summary"], tables["box_office_reconciliation"]
     frames = {
@@ -143,10 +168,14 @@ def export_analytics(spark: SparkSession, arguments: argparse.Namespace, summary
         ),
     }
     destination = exports.exports_destination(spark, arguments.exports)
+    # The nine collects are independent queries over the cached tables: run at once. Files and manifest are
+    # written afterwards, in the exports' order, so the bytes do not depend on which query ended first.
+    collected = jobs.run_concurrently(
+        [functools.partial(exports.to_arrow, frame, exports.EXPORTS[name]) for name, frame in frames.items()]
+    )
     entries = []
-    for name, frame in frames.items():
-        specification = exports.EXPORTS[name]
-        entry = exports.write_export(exports.to_arrow(frame, specification), destination, specification)
+    for name, table in zip(frames, collected, strict=True):
+        entry = exports.write_export(table, destination, exports.EXPORTS[name])
         entries.append(entry)
         summary.rows_out[name] = entry["rows"]
     manifest = exports.write_manifest(destination, entries)

@@ -60,7 +60,7 @@ def peak_executor_memory(spark: SparkSession) -> int | None:
     """The largest peak JVM heap (bytes) any executor reported so far, or None when none was reported.
 
     Read from the driver's status store (what the UI's executors page shows, ``peakMemoryMetrics``); the
-    executors report it with their heartbeats and at each task's end.
+    executors report it with their heartbeats and at each task's end. None too before the first report.
     """
     try:
         store = spark.sparkContext._jsc.sc().statusStore()
@@ -76,7 +76,8 @@ def peak_executor_memory(spark: SparkSession) -> int | None:
                 metrics = executors.apply(index).peakMemoryMetrics()
                 if metrics.isDefined():
                     peaks.append(int(metrics.get().getMetricValue("JVMHeapMemory")))
-        return max(peaks) if peaks else None
+        # Zero means no heartbeat has carried a measure yet (the first comes after 10 s), not an empty heap.
+        return max(peaks) if peaks and max(peaks) > 0 else None
     except Exception as error:  # a Spark without this internal API: report nothing rather than fail the job
         logger.warning("peak executor memory unavailable: %s", error)
         return None

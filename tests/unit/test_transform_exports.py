@@ -18,6 +18,10 @@ from hyperion.transform.exports import (
     build_boxoffice_daily_by_film,
     build_boxoffice_weekly_by_state,
     build_talent_stats,
+    collect_arrow,
+    collect_rows,
+    export_bytes,
+    sort_table,
     to_arrow,
     write_export,
     write_manifest,
@@ -165,3 +169,33 @@ def test_weekly_state_export_sums_each_state_by_release_week_and_reconciles_with
     for row in table.to_pylist():
         per_week[row["week_number"]] = per_week.get(row["week_number"], 0) + row["gross_cents"]
     assert per_week == {row["week_number"]: row["gross_cents"] for row in weekly.collect()}
+
+
+def test_arrow_and_row_collects_write_the_same_bytes(spark: SparkSession) -> None:
+    """Spark 4 collects exports as Arrow, Spark 3.5 (EMR) as rows: the files must not tell them apart.
+
+    Nulls inside and instead of lists, null years, and Spark's bigints narrowed to the export's int32 are
+    where the two collects could differ.
+    """
+    specification = EXPORTS["talent_stats"]
+    frame = spark.createDataFrame(
+        [
+            ("Idina Menzel", 2, 1, 2, 1, 2, 0, 2013, 2019, ["wdas", None]),
+            ("Eva Bella", 1, 1, 1, 1, 1, 0, None, None, None),
+            ("Kristen Bell", 1, 1, 1, 1, 1, 0, 2013, 2013, []),
+        ],
+        "talent_name string, appearance_count bigint, character_count bigint, film_count bigint, "
+        "studio_count bigint, speaking_credit_count bigint, singing_credit_count bigint, "
+        "first_release_year bigint, last_release_year bigint, studio_ids array<string>",
+    )
+    if not hasattr(frame, "toArrow"):
+        pytest.fail("this test needs Spark 4's DataFrame.toArrow (the project's pyspark is 4.x)")
+    arrow = collect_arrow(frame, specification.schema)
+    rows = collect_rows(frame, specification.schema)
+    assert arrow.equals(rows)
+    studio_ids = arrow.column("studio_ids").to_pylist()
+    assert sorted(studio_ids, key=lambda ids: -1 if ids is None else len(ids)) == [None, [], ["wdas", None]]
+    as_on_spark_35 = sort_table(rows, specification.sort_keys).combine_chunks()
+    assert export_bytes(to_arrow(frame, specification), specification) == export_bytes(
+        as_on_spark_35, specification
+    )

@@ -7,11 +7,13 @@ must count zero.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from hyperion.transform.jobs import JobSummary, build_session
+from hyperion.transform.jobs import JobSummary, build_session, run_concurrently
 from hyperion.transform.stages import group_stages, job_group, peak_executor_memory
 
 
@@ -51,5 +53,39 @@ def test_the_summary_line_carries_stages_and_tasks():
 
 def test_peak_executor_memory_is_reported_in_local_mode(spark):
     spark.range(0, 10_000, numPartitions=2).selectExpr("sum(id)").collect()
+    # The measure arrives with a heartbeat (every 10 s), so a young session may not have one yet.
+    deadline = time.monotonic() + 30
     peak = peak_executor_memory(spark)
+    while peak is None and time.monotonic() < deadline:
+        time.sleep(1)
+        peak = peak_executor_memory(spark)
     assert peak is not None and peak > 0
+
+
+def test_concurrent_actions_return_in_order_and_count_in_the_callers_group(spark):
+    """Actions run from driver threads keep their results' order and stay in the job's group."""
+    actions = [lambda size=size: spark.range(0, size, numPartitions=2).count() for size in (30, 10, 20)]
+    with job_group(spark, "sequential") as sequential:
+        assert [action() for action in actions] == [30, 10, 20]
+    with job_group(spark, "concurrent") as concurrent:
+        results = run_concurrently(actions, workers=3)
+    assert results == [30, 10, 20]
+    # Every stage the threads ran is counted in the caller's group, none lost to a thread of no group.
+    assert sequential.stages >= 3
+    assert (concurrent.stages, concurrent.tasks) == (sequential.stages, sequential.tasks)
+
+
+def test_a_failing_concurrent_action_is_raised_after_the_others_end(spark):
+    ended = []
+
+    def fails() -> int:
+        raise ValueError("write of table x failed")
+
+    def slow() -> int:
+        count = spark.range(0, 1000, numPartitions=2).count()
+        ended.append(count)
+        return count
+
+    with pytest.raises(ValueError, match="table x"):
+        run_concurrently([fails, slow], workers=2)
+    assert ended == [1000]
