@@ -423,7 +423,21 @@ async function main() {
     await page.goto(`${origin}/characters`);
     await page.waitForSelector('[data-engine-status="ready"]', { timeout: 120000 });
     await page.selectOption('#character-role', 'protagonist');
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('role') === 'protagonist' && document.querySelector('[data-testid="character-count"]')?.dataset.value && !document.querySelector('[data-testid="character-table"][data-rendering]'));
+    // The URL changes before React renders the new rows: wait for the page itself to show the filter
+    // (its SQL names it) and for the count to equal the rows in the table.
+    await page.waitForFunction(() => {
+      const section = document.querySelector('section[data-query-id="character-list"]');
+      const count = document.querySelector('[data-testid="character-count"]')?.dataset.value;
+      const table = document.querySelector('[data-testid="character-table"]');
+      return (
+        new URL(location.href).searchParams.get('role') === 'protagonist' &&
+        /'protagonist'/.test(section?.dataset.sql ?? '') &&
+        Boolean(count) &&
+        table !== null &&
+        !table.hasAttribute('data-rendering') &&
+        table.querySelectorAll('tbody tr').length === Number(count)
+      );
+    }, null, { timeout: 30000 });
     const sql = await page.$eval('section[data-query-id="character-list"]', (section) => section.dataset.sql);
     const expected = pythonQueries([sql])[0];
     const names = await page.$$eval('[data-testid="character-table"] tbody tr td:first-child', (cells) => cells.map((cell) => cell.textContent));
