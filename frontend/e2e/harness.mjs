@@ -98,6 +98,8 @@ export async function closeSite({ server, browser }, what) {
   await browser.close();
   server.close();
   const failed = results.filter((result) => !result.ok);
+  // CI keeps only the tail of a long log: repeat each failure's first line beside the summary.
+  for (const { name, error } of failed) console.log(`FAIL ${name}: ${String(error?.message ?? error).split('\n')[0]}`);
   console.log(`\n${results.length - failed.length}/${results.length} ${what} passed; screenshots in ${screenshotDirectory}`);
   return failed.length ? 1 : 0;
 }
