@@ -35,6 +35,7 @@ from hyperion.config import REPOSITORY_ROOT, Settings
 from hyperion.runtime.artifacts import COMPONENTS, ensure_component
 from hyperion.runtime.hadoop_config import parse_hadoop_env, render_configuration
 from hyperion.runtime.services import JAVA_17_OPENS
+from hyperion.runtime.spark_submit import DRIVER_JAVA_OPTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -473,6 +474,8 @@ def spark_submit_command(
         *(["--py-files", str(py_files)] if py_files else []),
         "--driver-memory",
         driver_memory,
+        "--driver-java-options",
+        DRIVER_JAVA_OPTIONS,
         "--conf",
         f"spark.executor.memory={executor_memory}",
         "--conf",

@@ -77,6 +77,15 @@ def build_package_archive(destination: Path, package_directory: Path = PACKAGE_D
     return destination
 
 
+# The driver JVM compiles with the client compiler only (C1, tiered level 1). On a cluster the driver
+# plans, generates code and commits while the executors process the rows (their JIT is left alone), so
+# the server compiler (C2) spent its CPU optimising code that runs for a minute at most, on the same two
+# cores as the executor. In alternating pairs of `make transform`, the driver JVM used 63 s of CPU with
+# C2 and 33-35 s without, and the transform took 93-94 s against 76-81 s (docs/benchmarks.md, "Issue 14,
+# third pass"). The driver's work does not grow with the rows, so this holds at any scale.
+DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
+
+
 @dataclass(frozen=True)
 class SubmitOptions:
     """How to submit: the master and the resources one application may take from the shared cluster."""
@@ -99,6 +108,8 @@ def submit_target(options: SubmitOptions, spark_submit: Path | None = None) -> S
             options.master,
             "--driver-memory",
             options.driver_memory,
+            "--driver-java-options",
+            DRIVER_JAVA_OPTIONS,
             "--conf",
             f"spark.executor.memory={options.executor_memory}",
             "--conf",
