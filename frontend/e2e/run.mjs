@@ -332,7 +332,7 @@ async function main() {
     await compareHeadline(page);
   });
 
-  await check('first paint from the build-time files, before DuckDB is ready, on / and every list page', async () => {
+  await check('first paint from the build-time files, before DuckDB is ready, on /, every list page and a film page', async () => {
     const early = await context.newPage();
     let releaseWasm;
     const wasmHeld = new Promise((resolvePromise) => (releaseWasm = resolvePromise));
@@ -362,14 +362,57 @@ async function main() {
       await early.goto(origin + path);
       await early.waitForFunction(() => document.querySelector('section[data-source="first-paint"]') !== null, null, { timeout: 30000 });
     }
-    // An entity page shows its skeleton at once and waits for the engine.
+    // A film page draws its figures, cast and charts from its own build-time file (first-paint-film.*).
+    const filmSections = ['film-detail', 'film-cast', 'film-daily-gross', 'film-state-gross'];
+    // Wait for the page's own state: every default section answered from the file, no skeleton left.
+    const filmDrawnFrom = (source) =>
+      early.waitForFunction(
+        ([ids, wanted]) =>
+          ids.every((id) => document.querySelector(`section[data-query-id="${id}"]`)?.dataset.source === wanted) &&
+          document.querySelectorAll('main section[data-query-id] .skeleton, main [data-rendering]').length === 0,
+        [filmSections, source],
+        { timeout: 30000 },
+      );
     await early.goto(`${origin}/films/${topFilm.film_id}`);
-    await early.waitForSelector('main .skeleton', { timeout: 10000 });
+    await filmDrawnFrom('first-paint');
+    assert((await early.$eval('[data-engine-status]', (element) => element.dataset.engineStatus)) === 'starting', 'film page: DuckDB was ready before the first paint');
     const progressText = await early.$eval('[data-testid="startup-progress-text"]', (element) => element.textContent);
     assert(/of [0-9.]+ MB/.test(progressText), `no byte progress shown: ${progressText}`);
+    const detailSql = await early.$eval('section[data-query-id="film-detail"]', (section) => section.dataset.sql);
+    const [film] = pythonQueries([detailSql])[0];
+    assert(film && film.film_id === topFilm.film_id, `film page: the detail SQL does not name ${topFilm.film_id}`);
+    assert((await early.$eval('main h1', (element) => element.textContent)) === film.title, 'film page: first-paint title differs from Python');
+    for (const key of ['domestic_gross_usd', 'worldwide_gross_usd']) {
+      const value = Number(await early.$eval(`[data-figure="${key}"]`, (element) => element.dataset.value));
+      assert(sameValue(value, film[key]), `film page first paint ${key}: screen ${value} != Python ${film[key]}`);
+    }
+    const castSql = await early.$eval('section[data-query-id="film-cast"]', (section) => section.dataset.sql);
+    const castShown = await early.$$eval('[data-testid="cast-table"] tbody tr td[data-label="Character"]', (cells) => cells.map((cell) => cell.textContent));
+    const castExpected = pythonQueries([castSql])[0].map((row) => row.name);
+    assert(JSON.stringify(castShown) === JSON.stringify(castExpected), `film page first-paint cast ${JSON.stringify(castShown)} != Python ${JSON.stringify(castExpected)}`);
+    const filmCompared = await compareCharts(early, `/films/${topFilm.film_id} (first paint)`);
+    assert(filmCompared >= 20, `film page: only ${filmCompared} values compared`);
+    // URL state the file does not hold (the weekly curve) waits for the engine: never the daily rows.
+    await early.goto(`${origin}/films/${topFilm.film_id}?curve=weekly`);
+    await early.waitForFunction(
+      () => document.querySelector('section[data-query-id="film-state-gross"]')?.dataset.source === 'first-paint' && document.querySelector('section[data-query-id="film-weekly-gross"]') !== null,
+      null,
+      { timeout: 30000 },
+    );
+    assert((await early.$$('section[data-query-id="film-daily-gross"]')).length === 0, '?curve=weekly shows the daily curve');
+    const weeklyRows = await early.$$eval('table[data-chart-table="film-weekly-gross"] tbody tr', (rows) => rows.length);
+    assert(weeklyRows === 0, `?curve=weekly shows ${weeklyRows} rows before DuckDB answered`);
+    assert((await early.$$('section[data-query-id="film-weekly-gross"] .skeleton')).length === 1, '?curve=weekly: no skeleton while the engine starts');
+    // The engine's answers then replace the file's in the same elements: no remount, no flash.
+    await early.goto(`${origin}/films/${topFilm.film_id}`);
+    await filmDrawnFrom('first-paint');
+    await early.$eval('main h1', (element) => (element.dataset.keep = 'first-paint'));
+    await early.$eval('table[data-chart-table="film-state-gross"]', (element) => (element.dataset.keep = 'first-paint'));
     releaseWasm();
     await early.waitForSelector('[data-engine-status="ready"]', { timeout: 60000 });
-    await waitForContent(early);
+    await filmDrawnFrom('duckdb');
+    assert((await early.$$('main h1[data-keep], table[data-chart-table="film-state-gross"][data-keep]')).length === 2, 'film page remounted when DuckDB answered');
+    assert((await compareCharts(early, `/films/${topFilm.film_id} (DuckDB)`)) >= 20, 'film page: too few values compared after the switch');
     await early.close();
   });
 

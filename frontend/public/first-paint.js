@@ -1,9 +1,9 @@
-// Start the downloads of a list or overview page's first paint before the app's JavaScript has arrived
+// Start the downloads of a list, overview or film page's first paint before the app's JavaScript has arrived
 // and run: data/site.json, then the route's first-paint file (see src/db/siteData.ts, which takes these
 // promises over). On a cold visit the entry bundle takes hundreds of milliseconds to download and compile;
 // these two small requests no longer wait for it. A file, not an inline script: the site's
 // Content-Security-Policy allows scripts from its origin only. The routes must equal FIRST_PAINT_ROUTES
-// (src/db/firstPaintRoutes.ts; a unit test checks it).
+// (src/db/firstPaintRoutes.ts; a unit test checks it); a film page's key is 'film/<id>', as there.
 (function () {
   var FIRST_PAINT_ROUTES = { '/': 'overview', '/studios': 'studios', '/films': 'films', '/characters': 'characters', '/talent': 'talent' };
   var path = location.pathname.replace(/\/+$/, '') || '/';
@@ -14,12 +14,23 @@
   // The app reports a failure itself when it takes the promise over; none is reported from here.
   manifest.catch(function () {});
   window.__hyperionEarly = { manifest: manifest, route: null, firstPaint: null };
+  var FILM_PATH = /^\/films\/([^/]+)$/;
   var route = FIRST_PAINT_ROUTES[path];
+  var film = FILM_PATH.exec(path);
+  if (film) {
+    try {
+      route = 'film/' + decodeURIComponent(film[1]);
+    } catch (error) {
+      return;
+    }
+  }
   if (!route) return;
   var firstPaint = manifest.then(function (site) {
     var entry = site.first_paint && site.first_paint[route];
-    if (!entry) return null;
-    return fetch('/data/' + entry.file).then(function (response) {
+    var films = site.first_paint_entities && site.first_paint_entities.film;
+    var file = film ? films && Object.prototype.hasOwnProperty.call(films, route.slice(5)) && films[route.slice(5)] : entry && entry.file;
+    if (!file) return null;
+    return fetch('/data/' + file).then(function (response) {
       return response.ok ? response.json() : null;
     });
   });

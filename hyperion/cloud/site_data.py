@@ -2,7 +2,8 @@
 
 DuckDB-WASM 1.29+ has no built-in Parquet reader, so the browser attaches one DuckDB database file packed
 here from ``exports/*.parquet`` (one table per file, named after its stem). Each list and overview page's
-default queries are run once on it and written as small JSON files for the first paint. Every file but
+default queries are run once on it and written as small JSON files for the first paint; so are the film
+page's default queries, once per film, one file per film. Every file but
 ``site.json`` gets a content-hashed name; ``site.json`` names them and is written last. Used by
 ``scripts/07_build_site.py``; see docs/07-site.md.
 """
@@ -108,34 +109,82 @@ def hashed_name(stem: str, data: bytes, suffix: str) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}.{suffix}"
 
 
+def sql_string_literal(value: str) -> str:
+    """``value`` as a SQL string literal, quoted as the site's ``literal()`` does (``'`` doubled).
+
+    DuckDB reads no backslash escapes in a standard literal, so doubling the quote is the whole job:
+    any text, however hostile, stays one string value.
+    """
+    return "'" + value.replace("'", "''") + "'"
+
+
+def substitute_placeholder(sql: str, placeholder: str, value: str) -> str:
+    """Replace the whole-literal ``placeholder`` (quotes included) in ``sql`` by ``value`` quoted.
+
+    Raises ValueError when the SQL lacks the placeholder: its rows would be the same for every entity.
+    """
+    if not (
+        len(placeholder) > 2 and placeholder[0] == placeholder[-1] == "'" and "'" not in placeholder[1:-1]
+    ):
+        raise ValueError(f"placeholder {placeholder!r} is not a plain SQL string literal")
+    if placeholder not in sql:
+        raise ValueError(f"query lacks the placeholder {placeholder}: {sql.strip()[:80]}")
+    return sql.replace(placeholder, sql_string_literal(value))
+
+
+def _answers(connection: duckdb.DuckDBPyConnection, specs: list[dict[str, str]]) -> list[dict[str, object]]:
+    answers = []
+    for query in specs:
+        cursor = connection.execute(query["sql"])
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, (plain(value) for value in row), strict=True)) for row in cursor.fetchall()]
+        answers.append({"id": query["id"], "sql": query["sql"], "rows": rows})
+    return answers
+
+
+def _body(route: str, answers: list[dict[str, object]]) -> bytes:
+    return json.dumps({"route": route, "queries": answers}, separators=(",", ":")).encode("utf-8")
+
+
 def first_paint_files(database_path: Path, queries: dict[str, list[dict[str, str]]]) -> dict[str, bytes]:
     """Run each route's default queries on the packed database; return route -> JSON body."""
-    bodies: dict[str, bytes] = {}
-    connection = duckdb.connect(str(database_path), read_only=True)
-    try:
-        for route, specs in sorted(queries.items()):
-            answers = []
-            for query in specs:
-                cursor = connection.execute(query["sql"])
-                columns = [column[0] for column in cursor.description]
-                rows = [
-                    dict(zip(columns, (plain(value) for value in row), strict=True))
-                    for row in cursor.fetchall()
+    with duckdb.connect(str(database_path), read_only=True) as connection:
+        return {route: _body(route, _answers(connection, specs)) for route, specs in sorted(queries.items())}
+
+
+def entity_first_paint_files(
+    database_path: Path, entities: dict[str, dict[str, object]]
+) -> dict[str, dict[str, bytes]]:
+    """Run each entity page's default queries for every id; return entity -> id -> JSON body.
+
+    ``entities`` maps an entity (``film``) to ``ids_sql`` (its ids, from the database itself),
+    ``placeholder`` and ``queries``; each id replaces the placeholder as a quoted SQL literal.
+    """
+    files: dict[str, dict[str, bytes]] = {}
+    with duckdb.connect(str(database_path), read_only=True) as connection:
+        for entity, facts in sorted(entities.items()):
+            placeholder = str(facts["placeholder"])
+            queries = list(facts["queries"])  # type: ignore[call-overload]
+            ids = [str(row[0]) for row in connection.execute(str(facts["ids_sql"])).fetchall()]
+            files[entity] = {}
+            for entity_id in ids:
+                specs = [
+                    {"id": query["id"], "sql": substitute_placeholder(query["sql"], placeholder, entity_id)}
+                    for query in queries
                 ]
-                answers.append({"id": query["id"], "sql": query["sql"], "rows": rows})
-            bodies[route] = json.dumps({"route": route, "queries": answers}, separators=(",", ":")).encode(
-                "utf-8"
-            )
-    finally:
-        connection.close()
-    return bodies
+                files[entity][entity_id] = _body(f"{entity}/{entity_id}", _answers(connection, specs))
+    return files
 
 
-def build_site_data(exports_dir: Path, output_dir: Path, first_paint_queries: Path) -> dict[str, int]:
+def build_site_data(
+    exports_dir: Path, output_dir: Path, first_paint_queries: Path, entity_queries: Path | None = None
+) -> dict[str, int]:
     """Pack the exports into ``output_dir``, write the first-paint files and ``site.json``, and copy the
-    Parquet files and manifest beside them."""
+    Parquet files and manifest beside them. ``entity_queries`` (entity -> ids_sql, placeholder,
+    queries) adds one first-paint file per entity id, listed under ``first_paint_entities``."""
     parquet_files = manifest_parquet_files(exports_dir)
     queries = json.loads(first_paint_queries.read_text(encoding="utf-8"))
+    entities = json.loads(entity_queries.read_text(encoding="utf-8")) if entity_queries else {}
     output_dir.mkdir(parents=True, exist_ok=True)
     # A file dropped from the exports must not linger in the site (the e2e tests query every file),
     # nor an old hashed file (only site.json's names are current).
@@ -157,10 +206,26 @@ def build_site_data(exports_dir: Path, output_dir: Path, first_paint_queries: Pa
         name = hashed_name(f"first-paint-{route}", body, "json")
         (output_dir / name).write_bytes(body)
         first_paint[route] = {"file": name, "bytes": len(body)}
+    # Entity id -> file name only (no byte count): site.json is fetched on every visit, so each of the
+    # ~200 film entries stays as short as it can be. The name hashes the content, not the id, so an id
+    # never becomes part of a path.
+    first_paint_entities: dict[str, dict[str, str]] = {}
+    for entity, bodies in entity_first_paint_files(packed, entities).items():
+        first_paint_entities[entity] = {}
+        for entity_id, body in bodies.items():
+            name = hashed_name(f"first-paint-{entity}", body, "json")
+            (output_dir / name).write_bytes(body)
+            first_paint_entities[entity][entity_id] = name
     # Exports listed but fetched later, by their own name in site.json (only the map's today).
     lazy = {"boxoffice_map": _write_map_file(lazy_files[0], output_dir)} if lazy_files else {}
     database = {"file": database_name, "bytes": packed.stat().st_size}
-    site = {"format": 1, "database": database, "first_paint": first_paint, "lazy": lazy}
+    site = {
+        "format": 1,
+        "database": database,
+        "first_paint": first_paint,
+        "first_paint_entities": first_paint_entities,
+        "lazy": lazy,
+    }
     packed.replace(output_dir / database_name)
     for path in [*parquet_files, exports_dir / "manifest.json"]:
         shutil.copyfile(path, output_dir / path.name)

@@ -75,3 +75,53 @@ def test_a_tampered_export_is_refused_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"films\.parquet: sha256 differs"):
         build_site_data(exports, tmp_path / "site", tmp_path / "queries.json")
     assert not (tmp_path / "site" / "site.json").exists()
+
+
+FILM_QUERIES = {
+    "film": {
+        "ids_sql": "select film_id as id from films order by film_id",
+        "placeholder": "'__film__'",
+        "queries": [
+            {"id": "film-detail", "sql": "select film_id, released from films where film_id = '__film__'"}
+        ],
+    }
+}
+HOSTILE_ID = "x' or 1=1; drop table films; --"
+
+
+def test_each_film_gets_its_own_file_of_its_own_rows_even_with_a_hostile_id(tmp_path: Path) -> None:
+    rows = [
+        {"film_id": "a", "released": datetime.date(2001, 1, 1)},
+        {"film_id": HOSTILE_ID, "released": datetime.date(2002, 2, 2)},
+    ]
+    exports, output = tmp_path / "exports", tmp_path / "site"
+    write_exports(exports, rows)
+    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
+    (tmp_path / "entities.json").write_text(json.dumps(FILM_QUERIES))
+    build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
+    site = json.loads((output / "site.json").read_text())
+    films = site["first_paint_entities"]["film"]
+    assert sorted(films) == sorted(["a", HOSTILE_ID])
+    hostile = json.loads((output / films[HOSTILE_ID]).read_text())
+    # The id is one quoted literal ('' for '), so the query matches that film's row only, and the
+    # SQL in the file is the one the site's literal() writes (the app looks the rows up by it).
+    assert hostile["route"] == f"film/{HOSTILE_ID}"
+    assert hostile["queries"][0]["sql"] == (
+        "select film_id, released from films where film_id = 'x'' or 1=1; drop table films; --'"
+    )
+    assert hostile["queries"][0]["rows"] == [{"film_id": HOSTILE_ID, "released": "2002-02-02"}]
+    plain_film = json.loads((output / films["a"]).read_text())
+    assert plain_film["queries"][0]["rows"] == [{"film_id": "a", "released": "2001-01-01"}]
+    digest = hashlib.sha256((output / films["a"]).read_bytes()).hexdigest()[:16]
+    assert films["a"] == f"first-paint-film.{digest}.json"
+
+
+def test_a_film_query_without_the_placeholder_is_refused(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    write_exports(exports, [{"film_id": "a", "released": None}])
+    broken = {"film": {**FILM_QUERIES["film"], "queries": [{"id": "all", "sql": "select * from films"}]}}
+    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
+    (tmp_path / "entities.json").write_text(json.dumps(broken))
+    with pytest.raises(ValueError, match="lacks the placeholder"):
+        build_site_data(exports, tmp_path / "site", tmp_path / "queries.json", tmp_path / "entities.json")
+    assert not (tmp_path / "site" / "site.json").exists()

@@ -1,13 +1,16 @@
 // The site's data manifest (data/site.json, revalidated on every visit) names the content-hashed data
-// files, which the server caches for a year: the packed database and one first-paint file per list
-// and overview page (see scripts/07_build_site.py). The first-paint rows are keyed by their SQL, so
+// files, which the server caches for a year: the packed database, one first-paint file per list
+// and overview page and one per film page (see scripts/07_build_site.py). The first-paint rows are keyed by their SQL, so
 // useQuery can answer a page's default queries before DuckDB-WASM has started.
+import { FILM_ROUTE_PREFIX } from './firstPaintRoutes';
 import type { Row } from './rows';
 
 export interface SiteManifest {
   format: number;
   database: { file: string; bytes: number };
   first_paint: Record<string, { file: string; bytes: number }>;
+  /** Entity ('film') -> id -> file name of that page's first paint. */
+  first_paint_entities?: Record<string, Record<string, string>>;
 }
 
 export const DATA_BASE_URL = `${import.meta.env.BASE_URL}data/`;
@@ -62,13 +65,20 @@ export function loadFirstPaint(route: string): Promise<void> {
 /** The route's first-paint file, or null when the manifest names none or it cannot be loaded. */
 async function fetchFirstPaint(route: string): Promise<FirstPaintFile | null> {
   try {
-    const entry = (await loadSiteManifest()).first_paint[route];
-    if (!entry) return null;
-    const response = await fetch(DATA_BASE_URL + entry.file);
+    const file = firstPaintFileName(await loadSiteManifest(), route);
+    if (!file) return null;
+    const response = await fetch(DATA_BASE_URL + file);
     return response.ok ? ((await response.json()) as FirstPaintFile) : null;
   } catch {
     return null;
   }
+}
+
+/** The file name site.json gives a first-paint key (`films`, `film/<id>`), or null. */
+export function firstPaintFileName(manifest: SiteManifest, route: string): string | null {
+  const own = <T>(record: Record<string, T> | undefined, key: string) => (record && Object.hasOwn(record, key) ? record[key] : undefined);
+  if (route.startsWith(FILM_ROUTE_PREFIX)) return own(manifest.first_paint_entities?.film, route.slice(FILM_ROUTE_PREFIX.length)) ?? null;
+  return own(manifest.first_paint, route)?.file ?? null;
 }
 
 /** The build-time rows of this SQL, once the first-paint files already requested have arrived. */

@@ -14,6 +14,8 @@ import { BoxOfficeMapSection } from '../components/BoxOfficeMapSection';
 import { moneyAxis } from '../chartScale';
 import { useChartTheme } from '../theme';
 
+// The default queries here (detail, cast, daily curve, states) are filmFirstPaintQueries in
+// db/firstPaintRoutes.ts: the build writes their rows per film, so the page draws before DuckDB is ready.
 export function FilmPage() {
   const { filmId = '' } = useParams();
   const [params, update] = useUrlState();
@@ -50,7 +52,7 @@ export function FilmPage() {
         <Link to="/films">← Films</Link>
       </p>
       <h1>{film.title}</h1>
-      <section className="card" data-query-id={detailSpec.id} data-sql={detailSpec.sql} aria-label="Film details">
+      <section className="card" data-query-id={detailSpec.id} data-sql={detailSpec.sql} data-source={detail.source ?? 'duckdb'} aria-label="Film details">
         <dl className="facts">
           <div><dt>Released</dt><dd>{formatDate(film.release_date)}</dd></div>
           <div><dt>Studio</dt><dd><Link to={`/studios/${film.studio_id}`}>{film.studio}</Link></dd></div>
@@ -65,7 +67,7 @@ export function FilmPage() {
         <SqlDisclosure sql={detailSpec.sql} />
       </section>
 
-      <section className="card" aria-labelledby="cast-title" data-query-id={castSpec.id} data-sql={castSpec.sql}>
+      <section className="card" aria-labelledby="cast-title" data-query-id={castSpec.id} data-sql={castSpec.sql} data-source={cast.source ?? 'duckdb'}>
         <h2 id="cast-title">Cast</h2>
         {cast.status === 'error' ? (
           <ErrorState message={cast.error} />
