@@ -20,7 +20,12 @@ from pathlib import Path
 import duckdb
 
 from hyperion.cloud.boxoffice_map import MAP_EXPORT, MAP_FILE_STEM, MAP_QUERY, map_file_body
+from hyperion.config import REPOSITORY_ROOT
 
+# The committed query files the build runs (unit tests keep them equal to frontend/src/db/*.ts).
+QUERIES_DIRECTORY = REPOSITORY_ROOT / "frontend" / "src" / "db"
+FIRST_PAINT_QUERIES = QUERIES_DIRECTORY / "first-paint-queries.json"
+FIRST_PAINT_ENTITY_QUERIES = QUERIES_DIRECTORY / "first-paint-entity-queries.json"
 DATABASE_STEM = "hyperion"
 SITE_MANIFEST_NAME = "site.json"
 HASH_LENGTH = 16
