@@ -2,13 +2,14 @@
 
 Purpose: DuckDB-WASM has no built-in Parquet reader offline, so every ``exports/*.parquet`` is loaded into
 one DuckDB database file (one table per file stem) that the browser attaches read-only. The list and
-overview pages' default queries (``frontend/src/db/first-paint-queries.json``) and the film page's, once
-per film (``first-paint-entity-queries.json``), run here once; their rows become small JSON files the site
-draws before DuckDB-WASM is ready (hyperion/cloud/site_data.py, docs/07-site.md).
+overview pages' and /analytics' default queries (``frontend/src/db/first-paint-queries.json``) and the
+entity pages', once per id (``first-paint-entity-queries.json``), run here; their rows become small JSON
+files the site draws before DuckDB-WASM is ready (hyperion/cloud/site_data.py, docs/07-site.md).
 
 Inputs: ``--exports`` (``manifest.json`` and the Parquet files it lists), the two query files.
 Outputs: ``--output`` (default ``frontend/public/data``): ``hyperion.<sha16>.duckdb``,
-``first-paint-<route>.<sha16>.json``, ``first-paint-film.<sha16>.json`` (one per film),
+``first-paint-<route>.<sha16>.json``, ``first-paint-{film,studio}.<sha16>.json`` (one per id),
+``first-paint-{character,talent}.<sha16>.json`` (32 shards each),
 ``boxoffice-map.<sha16>.json``, the Parquet files, ``manifest.json`` and ``site.json`` (names the hashed
 files; written last). Hashed names change with the content. Re-running replaces the outputs.
 

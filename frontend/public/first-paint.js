@@ -1,11 +1,13 @@
-// Start the downloads of a list, overview or film page's first paint before the app's JavaScript has arrived
-// and run: data/site.json, then the route's first-paint file (see src/db/siteData.ts, which takes these
+// Start the downloads of a page's first paint before the app's JavaScript has arrived and run:
+// data/site.json, then the route's first-paint file (see src/db/siteData.ts, which takes these
 // promises over). On a cold visit the entry bundle takes hundreds of milliseconds to download and compile;
 // these two small requests no longer wait for it. A file, not an inline script: the site's
 // Content-Security-Policy allows scripts from its origin only. The routes must equal FIRST_PAINT_ROUTES
-// (src/db/firstPaintRoutes.ts; a unit test checks it); a film page's key is 'film/<id>', as there.
+// and the entity keys and shard choice firstPaintRoute / firstPaintFileName (src/db/firstPaintRoutes.ts,
+// src/db/siteData.ts); a unit test runs this script against them.
 (function () {
-  var FIRST_PAINT_ROUTES = { '/': 'overview', '/studios': 'studios', '/films': 'films', '/characters': 'characters', '/talent': 'talent' };
+  var FIRST_PAINT_ROUTES = { '/': 'overview', '/studios': 'studios', '/films': 'films', '/characters': 'characters', '/talent': 'talent', '/analytics': 'analytics' };
+  var ENTITY_PATHS = { films: 'film', studios: 'studio', characters: 'character', talent: 'talent' };
   var path = location.pathname.replace(/\/+$/, '') || '/';
   var manifest = fetch('/data/site.json').then(function (response) {
     if (!response.ok) throw new Error('could not load /data/site.json: HTTP ' + response.status);
@@ -14,21 +16,38 @@
   // The app reports a failure itself when it takes the promise over; none is reported from here.
   manifest.catch(function () {});
   window.__hyperionEarly = { manifest: manifest, route: null, firstPaint: null };
-  var FILM_PATH = /^\/films\/([^/]+)$/;
-  var route = FIRST_PAINT_ROUTES[path];
-  var film = FILM_PATH.exec(path);
-  if (film) {
+  var own = function (record, key) {
+    return record && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  };
+  // 32-bit FNV-1a of the id's UTF-8 bytes, modulo the shard count: shardOf in firstPaintRoutes.ts.
+  var shardOf = function (id, shards) {
+    var hash = 0x811c9dc5;
+    var bytes = new TextEncoder().encode(id);
+    for (var index = 0; index < bytes.length; index += 1) hash = Math.imul(hash ^ bytes[index], 0x01000193) >>> 0;
+    return hash % shards;
+  };
+  var route = own(FIRST_PAINT_ROUTES, path);
+  var entity = /^\/([a-z]+)\/([^/]+)$/.exec(path);
+  var kind = entity && own(ENTITY_PATHS, entity[1]);
+  var id = null;
+  if (kind) {
     try {
-      route = 'film/' + decodeURIComponent(film[1]);
+      id = decodeURIComponent(entity[2]);
     } catch (error) {
       return;
     }
+    route = kind + '/' + id;
   }
   if (!route) return;
   var firstPaint = manifest.then(function (site) {
-    var entry = site.first_paint && site.first_paint[route];
-    var films = site.first_paint_entities && site.first_paint_entities.film;
-    var file = film ? films && Object.prototype.hasOwnProperty.call(films, route.slice(5)) && films[route.slice(5)] : entry && entry.file;
+    var file = null;
+    if (kind) {
+      var shards = own(site.first_paint_shards, kind);
+      file = Array.isArray(shards) && shards.length > 0 ? shards[shardOf(id, shards.length)] : own(own(site.first_paint_entities, kind), id);
+    } else {
+      var entry = own(site.first_paint, route);
+      file = entry && entry.file;
+    }
     if (!file) return null;
     return fetch('/data/' + file).then(function (response) {
       return response.ok ? response.json() : null;

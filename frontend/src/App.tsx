@@ -3,7 +3,7 @@ import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { Skeleton } from './components/States';
 import { useEngineState, useLoadProgress } from './db/hooks';
 import { engineState } from './db/engine';
-import { FILM_ROUTE_PREFIX, firstPaintRoute } from './db/firstPaintRoutes';
+import { firstPaintRoute, isEntityRoute } from './db/firstPaintRoutes';
 import { loadFirstPaint } from './db/siteData';
 import { formatBytes } from './format';
 import { useTitle } from './title';
@@ -80,13 +80,13 @@ function StartupProgress() {
   );
 }
 
-/** Fetch the first-paint file of each list or film page visited before DuckDB is ready. */
+/** Fetch the first-paint file of each list or entity page visited before DuckDB is ready. */
 function useRouteFirstPaint() {
   const { pathname } = useLocation();
   useEffect(() => {
     const route = firstPaintRoute(pathname);
-    // One file per film: once the engine answers, a film visited later needs none of it.
-    if (route?.startsWith(FILM_ROUTE_PREFIX) && engineState().status === 'ready') return;
+    // Files per entity: once the engine answers, an entity page visited later needs none of them.
+    if (isEntityRoute(route) && engineState().status === 'ready') return;
     if (route) loadFirstPaint(route);
   }, [pathname]);
 }

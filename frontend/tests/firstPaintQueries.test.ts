@@ -4,8 +4,23 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { filmFirstPaintQueries, firstPaintEntityQueriesDocument, firstPaintQueriesDocument, firstPaintRoute, FILM_ID_PLACEHOLDER } from '../src/db/firstPaintRoutes';
-import { literal } from '../src/db/queries';
+import {
+  analyticsDefaultQuery,
+  characterFirstPaintQueries,
+  filmFirstPaintQueries,
+  firstPaintEntityQueriesDocument,
+  firstPaintQueriesDocument,
+  firstPaintRoute,
+  fnv1a32,
+  FILM_ID_PLACEHOLDER,
+  SHARDS,
+  shardOf,
+  studioFirstPaintQueries,
+  talentFirstPaintQueries,
+} from '../src/db/firstPaintRoutes';
+import { EXAMPLE_QUERIES, literal, studioOptionsQuery } from '../src/db/queries';
+import { firstPaintFileName, type SiteManifest } from '../src/db/siteData';
+import { guardSql } from '../src/db/sqlGuard';
 import type { Row } from '../src/db/rows';
 import { openTestEngine } from './engineHarness';
 
@@ -20,9 +35,24 @@ describe('first paint', () => {
     const routes = JSON.parse(literal.replace(/'/g, '"')) as Record<string, string>;
     for (const [path, route] of Object.entries(routes)) expect(firstPaintRoute(path), path).toBe(route);
     expect(Object.values(routes).sort()).toEqual(Object.keys(firstPaintQueriesDocument()).sort());
-    // Film pages: the script derives the same key from the path as firstPaintRoute.
-    expect(script).toContain("var FILM_PATH = /^\\/films\\/([^/]+)$/;");
-    expect(script).toContain("route = 'film/' + decodeURIComponent(film[1]);");
+    // Entity pages (the file each path fetches) are checked by running the script: firstPaintEarly.test.ts.
+  });
+
+  it('the analytics first paint is the query /analytics runs on open, through the same guard', () => {
+    const guarded = guardSql(EXAMPLE_QUERIES[0].sql);
+    expect(guarded.ok).toBe(true);
+    expect(analyticsDefaultQuery().sql).toBe(guarded.ok ? guarded.sql : null);
+    expect(firstPaintQueriesDocument().analytics.map((query) => query.sql)).toContain(analyticsDefaultQuery().sql);
+  });
+
+  it('the shard of an id is FNV-1a 32 (its published vectors) of the UTF-8 bytes, as in site_data.py', () => {
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+    // The same figures as tests/unit/test_site_data.py (multi-byte UTF-8 and a quote).
+    expect(fnv1a32('Zoë')).toBe(0xc2a2bddc);
+    expect(shardOf("Ed O'Neill", 32)).toBe(fnv1a32("Ed O'Neill") % 32);
+    expect(shardOf("Ed O'Neill", 32)).toBe(30);
   });
 
   it('the committed first-paint SQL equals the pages default queries', () => {
@@ -37,16 +67,25 @@ describe('first paint', () => {
     expect(readFileSync(ENTITY_QUERIES_FILE, 'utf8')).toBe(expected);
   });
 
-  it('the build substitution of the film placeholder gives the SQL the page runs, for hostile ids too', () => {
-    const film = firstPaintEntityQueriesDocument().film;
-    // What hyperion/cloud/site_data.py does: the whole literal is replaced by the id quoted, ' doubled.
-    const substitute = (sql: string, id: string) => sql.split(film.placeholder).join(`'${id.replace(/'/g, "''")}'`);
-    for (const id of ['toy-story', "o'brien", "x' or 1=1; drop table films_complete; --", '\\\'', '__hyperion_film_id__']) {
-      const specs = filmFirstPaintQueries(id);
-      expect(film.queries.map((query) => substitute(query.sql, id))).toEqual(specs.map((spec) => spec.sql));
-      for (const spec of specs) expect(spec.sql).toContain(`= ${literal(id)}`);
+  it('the build substitution of each entity placeholder gives the SQL the page runs, for hostile ids too', () => {
+    const documents = firstPaintEntityQueriesDocument();
+    const pages = { film: filmFirstPaintQueries, studio: studioFirstPaintQueries, character: characterFirstPaintQueries, talent: talentFirstPaintQueries };
+    expect(Object.keys(documents).sort()).toEqual(Object.keys(pages).sort());
+    for (const [entity, queries] of Object.entries(pages)) {
+      const document = documents[entity];
+      // What hyperion/cloud/site_data.py does: the whole literal is replaced by the id quoted, ' doubled.
+      const substitute = (sql: string, id: string) => sql.split(document.placeholder).join(`'${id.replace(/'/g, "''")}'`);
+      for (const id of ['toy-story', "o'brien", "x' or 1=1; drop table films_complete; --", '\\\'', document.placeholder.slice(1, -1)]) {
+        const specs = queries(id);
+        expect(document.queries.map((query) => substitute(query.sql, id)), `${entity} ${id}`).toEqual(specs.map((spec) => spec.sql));
+        for (const spec of specs) expect(spec.sql).toContain(literal(id));
+      }
+      for (const query of document.queries) expect(query.sql).toContain(document.placeholder);
     }
-    for (const query of film.queries) expect(query.sql).toContain(FILM_ID_PLACEHOLDER);
+    expect(documents.film.placeholder).toBe(FILM_ID_PLACEHOLDER);
+    // Thousands of characters and voice actors: shard files; the voice actor page's studio names once a file.
+    expect([documents.character.shards, documents.talent.shards, documents.film.shards, documents.studio.shards]).toEqual([SHARDS, SHARDS, undefined, undefined]);
+    expect(documents.talent.shared).toEqual([{ id: studioOptionsQuery.id, sql: studioOptionsQuery.sql }]);
   });
 
   it('maps pathnames to first-paint routes', () => {
@@ -57,16 +96,20 @@ describe('first paint', () => {
     expect(firstPaintRoute('/films/o%27brien')).toBe("film/o'brien");
     expect(firstPaintRoute('/films/%E0%A4%A')).toBeNull();
     expect(firstPaintRoute('/films/a/b')).toBeNull();
-    expect(firstPaintRoute('/characters/simba')).toBeNull();
-    expect(firstPaintRoute('/analytics')).toBeNull();
+    expect(firstPaintRoute('/characters/simba')).toBe('character/simba');
+    expect(firstPaintRoute('/studios/wdas')).toBe('studio/wdas');
+    expect(firstPaintRoute("/talent/Ed%20O'Neill")).toBe("talent/Ed O'Neill");
+    expect(firstPaintRoute('/analytics')).toBe('analytics');
+    expect(firstPaintRoute('/map')).toBeNull();
+    expect(firstPaintRoute('/toString')).toBeNull();
+    expect(firstPaintRoute('/constructor/x')).toBeNull();
   });
 
   describe('files of the current build', () => {
     let run: (sql: string) => Row[];
-    let manifest: {
-      database: { file: string; bytes: number };
-      first_paint: Record<string, { file: string; bytes: number }>;
+    let manifest: SiteManifest & {
       first_paint_entities: Record<string, Record<string, string>>;
+      first_paint_shards: Record<string, string[]>;
     };
     beforeAll(async () => {
       run = await openTestEngine();
@@ -100,6 +143,52 @@ describe('first paint', () => {
         expect(file.queries.map((query) => query.sql)).toEqual(filmFirstPaintQueries(filmId).map((spec) => spec.sql));
         if (index % 8 === 0) for (const query of file.queries) expect(query.rows, `${filmId}/${query.sql}`).toEqual(run(query.sql));
       });
+    });
+
+    it('every studio has its own hashed file whose rows equal DuckDB-WASM', () => {
+      const studios = run('select studio_id from studio_stats order by studio_id').map((row) => String(row.studio_id));
+      const entries = manifest.first_paint_entities.studio;
+      expect(Object.keys(entries)).toEqual(studios);
+      for (const studioId of studios) {
+        expect(entries[studioId]).toMatch(/^first-paint-studio\.[0-9a-f]{16}\.json$/);
+        const file = JSON.parse(readFileSync(join(DATA_DIRECTORY, entries[studioId]), 'utf8')) as { route: string; queries: { sql: string; rows: Row[] }[] };
+        expect(file.route).toBe(`studio/${studioId}`);
+        expect(file.queries.map((query) => query.sql)).toEqual(studioFirstPaintQueries(studioId).map((spec) => spec.sql));
+        for (const query of file.queries) expect(query.rows, `${studioId}/${query.sql}`).toEqual(run(query.sql));
+      }
+    });
+
+    it('every character and voice actor is answered by its shard file; a sample of the rows equal DuckDB-WASM', () => {
+      const kinds = [
+        { entity: 'character', ids: run('select distinct character_id as id from characters_complete order by id'), queries: characterFirstPaintQueries },
+        { entity: 'talent', ids: run('select talent_name as id from talent_stats order by id'), queries: talentFirstPaintQueries },
+      ];
+      for (const { entity, ids, queries } of kinds) {
+        const shards = manifest.first_paint_shards[entity];
+        expect(shards).toHaveLength(SHARDS);
+        const bySql = new Map<string, Row[]>();
+        const files = shards.map((name) => {
+          expect(name).toMatch(new RegExp(`^first-paint-${entity}\\.[0-9a-f]{16}\\.json$`));
+          return JSON.parse(readFileSync(join(DATA_DIRECTORY, name), 'utf8')) as { queries: { sql: string; rows: Row[] }[] };
+        });
+        let answered = 0;
+        ids.forEach((row, index) => {
+          const id = String(row.id);
+          const name = firstPaintFileName(manifest, `${entity}/${id}`)!;
+          const file = files[shards.indexOf(name)];
+          for (const query of file.queries) bySql.set(query.sql, query.rows);
+          for (const spec of queries(id)) {
+            expect(bySql.has(spec.sql), `${entity}/${id} not in ${name}`).toBe(true);
+            if (index % 40 === 0) expect(bySql.get(spec.sql), `${entity}/${id}`).toEqual(run(spec.sql));
+            answered += 1;
+          }
+        });
+        expect(answered).toBe(ids.length * queries('x').length);
+        // No file carries answers for ids of another shard: every query of a file belongs to its shard.
+        const perFile = files.reduce((total, file) => total + file.queries.length, 0);
+        const shared = entity === 'talent' ? SHARDS : 0;
+        expect(perFile).toBe(answered + shared);
+      }
     });
   });
 });

@@ -2,10 +2,12 @@
 
 DuckDB-WASM 1.29+ has no built-in Parquet reader, so the browser attaches one DuckDB database file packed
 here from ``exports/*.parquet`` (one table per file, named after its stem). Each list and overview page's
-default queries are run once on it and written as small JSON files for the first paint; so are the film
-page's default queries, once per film, one file per film. Every file but
-``site.json`` gets a content-hashed name; ``site.json`` names them and is written last. Used by
-``scripts/07_build_site.py``; see docs/07-site.md.
+default queries are run once on it and written as small JSON files for the first paint; so are the entity
+pages' default queries, once per id: one file per film or studio, listed by id in ``site.json``
+(``first_paint_entities``), and for the thousands of characters and voice actors a fixed number of shard
+files (``first_paint_shards``), the id's shard chosen by ``shard_of``, so that ``site.json``, which every
+visit downloads, stays small. Every file but ``site.json`` gets a content-hashed name; ``site.json`` names
+them and is written last. Used by ``scripts/07_build_site.py``; see docs/07-site.md.
 """
 
 from __future__ import annotations
@@ -137,6 +139,19 @@ def substitute_placeholder(sql: str, placeholder: str, value: str) -> str:
     return sql.replace(placeholder, sql_string_literal(value))
 
 
+def shard_of(entity_id: str, shards: int) -> int:
+    """The shard of an id: 32-bit FNV-1a of its UTF-8 bytes, modulo ``shards``.
+
+    The site computes the same (``shardOf`` in frontend/src/db/firstPaintRoutes.ts and
+    public/first-paint.js) to pick the file from the URL alone; FNV-1a is a few lines in both languages
+    and spreads short ids evenly enough for this.
+    """
+    value = 0x811C9DC5
+    for byte in entity_id.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
 def _answers(connection: duckdb.DuckDBPyConnection, specs: list[dict[str, str]]) -> list[dict[str, object]]:
     answers = []
     for query in specs:
@@ -159,25 +174,41 @@ def first_paint_files(database_path: Path, queries: dict[str, list[dict[str, str
 
 def entity_first_paint_files(
     database_path: Path, entities: dict[str, dict[str, object]]
-) -> dict[str, dict[str, bytes]]:
-    """Run each entity page's default queries for every id; return entity -> id -> JSON body.
+) -> dict[str, dict[str, bytes] | list[bytes]]:
+    """Run each entity page's default queries for every id; return entity -> its JSON bodies.
 
     ``entities`` maps an entity (``film``) to ``ids_sql`` (its ids, from the database itself),
-    ``placeholder`` and ``queries``; each id replaces the placeholder as a quoted SQL literal.
+    ``placeholder`` and ``queries``; each id replaces the placeholder as a quoted SQL literal. ``shared``
+    queries (no id) run once and go into every file of the entity. Without ``shards`` the bodies are
+    id -> body; with ``shards: n`` they are n bodies, body k holding the answers of every id whose
+    ``shard_of`` is k (the app looks rows up by their SQL, so one file can answer many pages).
     """
-    files: dict[str, dict[str, bytes]] = {}
+    files: dict[str, dict[str, bytes] | list[bytes]] = {}
     with duckdb.connect(str(database_path), read_only=True) as connection:
         for entity, facts in sorted(entities.items()):
             placeholder = str(facts["placeholder"])
             queries = list(facts["queries"])  # type: ignore[call-overload]
+            shared = _answers(connection, list(facts.get("shared", [])))  # type: ignore[call-overload]
             ids = [str(row[0]) for row in connection.execute(str(facts["ids_sql"])).fetchall()]
-            files[entity] = {}
+            answers: dict[str, list[dict[str, object]]] = {}
             for entity_id in ids:
                 specs = [
                     {"id": query["id"], "sql": substitute_placeholder(query["sql"], placeholder, entity_id)}
                     for query in queries
                 ]
-                files[entity][entity_id] = _body(f"{entity}/{entity_id}", _answers(connection, specs))
+                answers[entity_id] = _answers(connection, specs)
+            shards = int(facts.get("shards", 0))  # type: ignore[call-overload]
+            if shards > 0:
+                grouped: list[list[dict[str, object]]] = [[] for _ in range(shards)]
+                for entity_id in ids:
+                    grouped[shard_of(entity_id, shards)].extend(answers[entity_id])
+                files[entity] = [
+                    _body(f"{entity}/shard-{index}", [*group, *shared]) for index, group in enumerate(grouped)
+                ]
+            else:
+                files[entity] = {
+                    key: _body(f"{entity}/{key}", [*rows, *shared]) for key, rows in answers.items()
+                }
     return files
 
 
@@ -213,14 +244,18 @@ def build_site_data(
         first_paint[route] = {"file": name, "bytes": len(body)}
     # Entity id -> file name only (no byte count): site.json is fetched on every visit, so each of the
     # ~200 film entries stays as short as it can be. The name hashes the content, not the id, so an id
-    # never becomes part of a path.
+    # never becomes part of a path. Sharded entities list their shard files only, in shard order.
     first_paint_entities: dict[str, dict[str, str]] = {}
+    first_paint_shards: dict[str, list[str]] = {}
     for entity, bodies in entity_first_paint_files(packed, entities).items():
-        first_paint_entities[entity] = {}
-        for entity_id, body in bodies.items():
-            name = hashed_name(f"first-paint-{entity}", body, "json")
-            (output_dir / name).write_bytes(body)
-            first_paint_entities[entity][entity_id] = name
+        if isinstance(bodies, list):
+            stem = f"first-paint-{entity}"
+            first_paint_shards[entity] = [_write_hashed(output_dir, stem, body) for body in bodies]
+        else:
+            first_paint_entities[entity] = {
+                entity_id: _write_hashed(output_dir, f"first-paint-{entity}", body)
+                for entity_id, body in bodies.items()
+            }
     # Exports listed but fetched later, by their own name in site.json (only the map's today).
     lazy = {"boxoffice_map": _write_map_file(lazy_files[0], output_dir)} if lazy_files else {}
     database = {"file": database_name, "bytes": packed.stat().st_size}
@@ -229,6 +264,7 @@ def build_site_data(
         "database": database,
         "first_paint": first_paint,
         "first_paint_entities": first_paint_entities,
+        "first_paint_shards": first_paint_shards,
         "lazy": lazy,
     }
     packed.replace(output_dir / database_name)
@@ -237,6 +273,12 @@ def build_site_data(
     # Written last: the site only ever sees names whose files are already in place.
     (output_dir / SITE_MANIFEST_NAME).write_text(json.dumps(site, indent=1) + "\n", encoding="utf-8")
     return counts
+
+
+def _write_hashed(output_dir: Path, stem: str, body: bytes) -> str:
+    name = hashed_name(stem, body, "json")
+    (output_dir / name).write_bytes(body)
+    return name
 
 
 def _write_map_file(export: Path, output_dir: Path) -> dict[str, object]:

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from hyperion.cloud.site_data import build_site_data
+from hyperion.cloud.site_data import build_site_data, shard_of, sql_string_literal
 
 QUERIES = {"films": [{"id": "film-list", "sql": "select film_id, released from films order by film_id"}]}
 
@@ -125,3 +125,64 @@ def test_a_film_query_without_the_placeholder_is_refused(tmp_path: Path) -> None
     with pytest.raises(ValueError, match="lacks the placeholder"):
         build_site_data(exports, tmp_path / "site", tmp_path / "queries.json", tmp_path / "entities.json")
     assert not (tmp_path / "site" / "site.json").exists()
+
+
+def test_shard_of_is_fnv1a_32_of_the_utf8_bytes() -> None:
+    # FNV-1a's published vectors, and the figures frontend/tests/firstPaintQueries.test.ts pins for
+    # shardOf (the site picks the shard file from the URL with the same function).
+    assert [shard_of(text, 2**32) for text in ["", "a", "foobar"]] == [0x811C9DC5, 0xE40C292C, 0xBF9CF968]
+    assert shard_of("Zoë", 2**32) == 0xC2A2BDDC
+    assert shard_of("Ed O'Neill", 32) == 30
+
+
+SHARDED_QUERIES = {
+    "talent": {
+        "ids_sql": "select film_id as id from films order by film_id",
+        "placeholder": "'__film__'",
+        "queries": [
+            {"id": "detail", "sql": "select film_id, released from films where film_id = '__film__'"}
+        ],
+        "shared": [{"id": "count", "sql": "select count(*) as films from films"}],
+        "shards": 4,
+    }
+}
+
+
+def test_many_ids_go_into_shard_files_with_every_answer_in_its_shard(tmp_path: Path) -> None:
+    ids = [f"voice-{number}" for number in range(40)] + [HOSTILE_ID, "Zoë"]
+    rows = [{"film_id": film_id, "released": datetime.date(2001, 1, 1)} for film_id in ids]
+    exports, output = tmp_path / "exports", tmp_path / "site"
+    write_exports(exports, rows)
+    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
+    (tmp_path / "entities.json").write_text(json.dumps(SHARDED_QUERIES))
+    build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
+    site = json.loads((output / "site.json").read_text())
+    # site.json names the 4 shard files only, never the 42 ids.
+    assert "talent" not in site["first_paint_entities"]
+    shards = site["first_paint_shards"]["talent"]
+    assert len(shards) == 4 and HOSTILE_ID not in json.dumps(site)
+    bodies = [json.loads((output / name).read_text()) for name in shards]
+    for index, (name, body) in enumerate(zip(shards, bodies, strict=True)):
+        digest = hashlib.sha256((output / name).read_bytes()).hexdigest()[:16]
+        assert name == f"first-paint-talent.{digest}.json"
+        assert body["route"] == f"talent/shard-{index}"
+        # The shared query once a file, with its real answer.
+        shared = [query["rows"] for query in body["queries"] if query["id"] == "count"]
+        assert shared == [[{"films": len(ids)}]]
+    seen = []
+    for index, body in enumerate(bodies):
+        for query in body["queries"]:
+            if query["id"] != "detail":
+                continue
+            (row,) = query["rows"]
+            assert shard_of(row["film_id"], 4) == index, f"{row['film_id']} is in shard {index}"
+            assert query["sql"] == (
+                f"select film_id, released from films where film_id = {sql_string_literal(row['film_id'])}"
+            )
+            seen.append(row["film_id"])
+    assert sorted(seen) == sorted(ids)
+    # A rebuild with other ids replaces the shard files: no stale shard is left behind.
+    write_exports(exports, rows[:3])
+    build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
+    again = json.loads((output / "site.json").read_text())["first_paint_shards"]["talent"]
+    assert sorted(path.name for path in output.glob("first-paint-talent.*.json")) == sorted(again)

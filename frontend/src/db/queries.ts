@@ -588,7 +588,7 @@ export const schemaQuery = spec<SchemaColumn>(
 export const EXAMPLE_QUERIES: { title: string; sql: string }[] = [
   {
     title: 'Films per studio',
-    sql: `select studio_name, count(*) as films\nfrom ${TABLES.films}\ngroup by studio_name\norder by films desc`,
+    sql: `select studio_name, count(*) as films\nfrom ${TABLES.films}\ngroup by studio_name\norder by films desc, studio_name`,
   },
   {
     title: 'Most prolific voice actors',

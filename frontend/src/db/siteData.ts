@@ -1,16 +1,19 @@
 // The site's data manifest (data/site.json, revalidated on every visit) names the content-hashed data
 // files, which the server caches for a year: the packed database, one first-paint file per list
-// and overview page and one per film page (see scripts/07_build_site.py). The first-paint rows are keyed by their SQL, so
-// useQuery can answer a page's default queries before DuckDB-WASM has started.
-import { FILM_ROUTE_PREFIX } from './firstPaintRoutes';
+// and overview page, one per film and studio page, and a fixed number of shard files for the
+// character and voice-actor pages (see scripts/07_build_site.py). The first-paint rows are keyed by
+// their SQL, so useQuery can answer a page's default queries before DuckDB-WASM has started.
+import { shardOf } from './firstPaintRoutes';
 import type { Row } from './rows';
 
 export interface SiteManifest {
   format: number;
   database: { file: string; bytes: number };
   first_paint: Record<string, { file: string; bytes: number }>;
-  /** Entity ('film') -> id -> file name of that page's first paint. */
+  /** Entity ('film', 'studio') -> id -> file name of that page's first paint. */
   first_paint_entities?: Record<string, Record<string, string>>;
+  /** Entity ('character', 'talent') -> its shard files; an id's rows are in files[shardOf(id, files.length)]. */
+  first_paint_shards?: Record<string, string[]>;
 }
 
 export const DATA_BASE_URL = `${import.meta.env.BASE_URL}data/`;
@@ -53,13 +56,25 @@ export function loadFirstPaint(route: string): Promise<void> {
     const early = typeof window !== 'undefined' && window.__hyperionEarly?.route === route ? takeEarly('firstPaint') : null;
     load = (early ?? Promise.resolve(null))
       .catch(() => null)
-      .then((file) => file ?? fetchFirstPaint(route))
+      .then((file) => (isFirstPaintFile(file) ? file : fetchFirstPaint(route)))
       .then((file) => {
-        for (const query of file?.queries ?? []) firstPaintBySql.set(query.sql, query.rows);
-      });
+        if (!isFirstPaintFile(file)) return;
+        for (const query of file.queries) if (isFirstPaintQuery(query)) firstPaintBySql.set(query.sql, query.rows);
+      })
+      // Never a rejection: a broken file only means the page waits for the engine's answers.
+      .catch(() => undefined);
     routeLoads.set(route, load);
   }
   return load;
+}
+
+function isFirstPaintFile(file: unknown): file is FirstPaintFile {
+  return typeof file === 'object' && file !== null && Array.isArray((file as FirstPaintFile).queries);
+}
+
+function isFirstPaintQuery(query: unknown): query is { sql: string; rows: Row[] } {
+  const candidate = query as { sql?: unknown; rows?: unknown } | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.sql === 'string' && Array.isArray(candidate.rows);
 }
 
 /** The route's first-paint file, or null when the manifest names none or it cannot be loaded. */
@@ -74,11 +89,15 @@ async function fetchFirstPaint(route: string): Promise<FirstPaintFile | null> {
   }
 }
 
-/** The file name site.json gives a first-paint key (`films`, `film/<id>`), or null. */
+/** The file name site.json gives a first-paint key (`films`, `film/<id>`, `character/<id>`), or null. */
 export function firstPaintFileName(manifest: SiteManifest, route: string): string | null {
   const own = <T>(record: Record<string, T> | undefined, key: string) => (record && Object.hasOwn(record, key) ? record[key] : undefined);
-  if (route.startsWith(FILM_ROUTE_PREFIX)) return own(manifest.first_paint_entities?.film, route.slice(FILM_ROUTE_PREFIX.length)) ?? null;
-  return own(manifest.first_paint, route)?.file ?? null;
+  const slash = route.indexOf('/');
+  if (slash < 0) return own(manifest.first_paint, route)?.file ?? null;
+  const [entity, id] = [route.slice(0, slash), route.slice(slash + 1)];
+  const shards = own(manifest.first_paint_shards, entity);
+  if (Array.isArray(shards) && shards.length > 0) return shards[shardOf(id, shards.length)] ?? null;
+  return own(own(manifest.first_paint_entities, entity), id) ?? null;
 }
 
 /** The build-time rows of this SQL, once the first-paint files already requested have arrived. */

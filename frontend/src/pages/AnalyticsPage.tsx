@@ -7,6 +7,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { ErrorState, Skeleton } from '../components/States';
 import { QueryCancelledError, runAnalyticsQuery, type AnalyticsResult, type RunningQuery } from '../db/engine';
 import { useQuery } from '../db/hooks';
+import { firstPaintRows } from '../db/siteData';
 import { EXAMPLE_QUERIES, schemaQuery } from '../db/queries';
 import type { Row, Value } from '../db/rows';
 import { DEFAULT_ROW_LIMIT, guardSql } from '../db/sqlGuard';
@@ -21,7 +22,7 @@ const TIMEOUT_MILLISECONDS = 15000;
 type RunState =
   | { status: 'idle' }
   | { status: 'running'; query: RunningQuery }
-  | { status: 'done'; result: AnalyticsResult }
+  | { status: 'done'; result: AnalyticsResult; source: 'first-paint' | 'duckdb' }
   | { status: 'rejected'; message: string }
   | { status: 'failed'; message: string }
   | { status: 'cancelled' };
@@ -30,6 +31,15 @@ function cellText(value: Value): string {
   if (value === null) return '';
   if (Array.isArray(value)) return `[${value.map(cellText).join(', ')}]`;
   return String(value);
+}
+
+/**
+ * A result from the build-time first paint (the default query's rows, keyed by its guarded SQL: see
+ * analyticsDefaultQuery in db/firstPaintRoutes.ts), or null when there is none to show.
+ */
+export function firstPaintResult(rows: Row[] | null, limit: number): AnalyticsResult | null {
+  if (!rows || rows.length === 0 || typeof rows[0] !== 'object' || rows[0] === null) return null;
+  return { columns: Object.keys(rows[0]), rows: rows.slice(0, limit), truncated: rows.length > limit, milliseconds: 0 };
 }
 
 export function toCsv(columns: string[], rows: Row[]): string {
@@ -47,7 +57,7 @@ function SchemaBrowser({ onInsert }: { onInsert: (text: string) => void }) {
   if (schema.status === 'error') return <ErrorState message={schema.error} />;
   if (schema.status === 'loading') return <Skeleton height={200} label="Loading schema" />;
   return (
-    <ul className="schema-list" data-testid="schema-browser">
+    <ul className="schema-list" data-testid="schema-browser" data-source={schema.source ?? 'duckdb'}>
       {tables.map(([table, columns]) => (
         <li key={table}>
           <details>
@@ -107,19 +117,35 @@ export default function AnalyticsPage() {
   const [runCount, setRunCount] = useState(0);
   const textRef = useRef(text);
   textRef.current = text;
+  // Only the latest run may set the state: a first-paint result leaves Run enabled while its own
+  // query still waits for the engine.
+  const latestRun = useRef(0);
 
   const execute = useCallback((sqlText: string) => {
     setRunCount((count) => count + 1);
+    const runId = (latestRun.current += 1);
     const guarded = guardSql(sqlText);
     if (!guarded.ok) {
       setRun({ status: 'rejected', message: guarded.reason });
       return;
     }
     const query = runAnalyticsQuery(guarded.sql, DEFAULT_ROW_LIMIT, TIMEOUT_MILLISECONDS);
+    let answered = false;
     setRun({ status: 'running', query });
+    // The default query's rows from the build, shown until DuckDB answers the same SQL.
+    firstPaintRows(guarded.sql).then((rows) => {
+      const result = firstPaintResult(rows, DEFAULT_ROW_LIMIT);
+      if (result && !answered && latestRun.current === runId) setRun({ status: 'done', result, source: 'first-paint' });
+    });
     query.result.then(
-      (result) => setRun({ status: 'done', result }),
-      (error: Error) => setRun(error instanceof QueryCancelledError ? { status: 'cancelled' } : { status: 'failed', message: error.message }),
+      (result) => {
+        answered = true;
+        if (latestRun.current === runId) setRun({ status: 'done', result, source: 'duckdb' });
+      },
+      (error: Error) => {
+        answered = true;
+        if (latestRun.current === runId) setRun(error instanceof QueryCancelledError ? { status: 'cancelled' } : { status: 'failed', message: error.message });
+      },
     );
   }, []);
 
@@ -190,14 +216,15 @@ export default function AnalyticsPage() {
               Download CSV
             </button>
           </div>
-          <div aria-live="polite" data-testid="query-status" data-status={run.status} data-run={runCount}>
+          <div aria-live="polite" data-testid="query-status" data-status={run.status} data-run={runCount} data-source={run.status === 'done' ? run.source : undefined}>
             {run.status === 'running' && <p className="muted">Running…</p>}
             {run.status === 'rejected' && <ErrorState title="This query is not allowed" message={run.message} />}
             {run.status === 'failed' && <ErrorState title="DuckDB error" message={run.message} />}
             {run.status === 'cancelled' && <p className="muted">Query cancelled.</p>}
             {run.status === 'done' && (
               <p className="muted" data-testid="result-summary">
-                {run.result.rows.length} rows{run.result.truncated ? ` (limited to the first ${DEFAULT_ROW_LIMIT})` : ''} in {run.result.milliseconds.toFixed(0)} ms
+                {run.result.rows.length} rows{run.result.truncated ? ` (limited to the first ${DEFAULT_ROW_LIMIT})` : ''}
+                {run.source === 'first-paint' ? ', computed when the site was built; DuckDB is starting' : ` in ${run.result.milliseconds.toFixed(0)} ms`}
               </p>
             )}
           </div>

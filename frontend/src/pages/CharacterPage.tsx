@@ -7,6 +7,8 @@ import { roleLabel } from '../format';
 import { useQuery } from '../db/hooks';
 import { characterAppearancesQuery } from '../db/queries';
 
+// The default query is characterFirstPaintQueries in db/firstPaintRoutes.ts: the build writes its rows
+// for every character (in shard files), so the page draws before DuckDB is ready.
 export function CharacterPage() {
   const { characterId = '' } = useParams();
   const spec = characterAppearancesQuery(characterId);
@@ -30,7 +32,7 @@ export function CharacterPage() {
         <Link to="/characters">← Characters</Link>
       </p>
       <h1>{latest.name}</h1>
-      <section className="card" data-query-id={spec.id} data-sql={spec.sql} aria-label="Character facts">
+      <section className="card" data-query-id={spec.id} data-sql={spec.sql} data-source={appearances.source ?? 'duckdb'} aria-label="Character facts">
         <dl className="facts">
           <div><dt>Species</dt><dd>{latest.species}{latest.species_detail ? ` (${latest.species_detail})` : ''}</dd></div>
           <div><dt>Gender</dt><dd>{roleLabel(latest.gender)}</dd></div>

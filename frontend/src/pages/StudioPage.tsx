@@ -8,8 +8,13 @@ import { formatDate, formatMoney, formatMoneyFull, plural, studioColor } from '.
 import { useTitle } from '../title';
 import { useChartTheme } from '../theme';
 import { fillDecades, valueAxis } from '../chartScale';
+import { useFirstChartMark } from './OverviewPage';
 
-/** /studios/:id — one studio: figures, output per decade and its films. */
+/**
+ * /studios/:id — one studio: figures, output per decade and its films. These default queries are
+ * studioFirstPaintQueries in db/firstPaintRoutes.ts: the build writes their rows per studio, so the page
+ * draws before DuckDB is ready.
+ */
 export function StudioPage() {
   const { studioId = '' } = useParams();
   const statsSpec = studioStatsQuery([studioId]);
@@ -19,6 +24,7 @@ export function StudioPage() {
   const output = useQuery(outputSpec);
   const films = useQuery(filmsSpec);
   const chart = useChartTheme();
+  useFirstChartMark(output.status === 'ready');
   useTitle(stats.rows[0]?.studio ?? (stats.status === 'loading' ? 'Studio' : 'Studio not found'));
   if (stats.status === 'error') return <ErrorState message={stats.error} />;
   if (stats.status === 'loading') return <EntitySkeleton back="/studios" backLabel="Studios" label="studio" />;
@@ -36,7 +42,7 @@ export function StudioPage() {
         <Link to="/studios">← Studios</Link>
       </p>
       <h1>{studio.studio}</h1>
-      <section className="card" aria-label="Studio facts" data-query-id={statsSpec.id} data-sql={statsSpec.sql}>
+      <section className="card" aria-label="Studio facts" data-query-id={statsSpec.id} data-sql={statsSpec.sql} data-source={stats.source ?? 'duckdb'}>
         <dl className="facts">
           <div data-figure="films" data-value={studio.films}><dt>Films</dt><dd>{studio.films}</dd></div>
           <div data-figure="franchises" data-value={studio.franchises}><dt>Franchises</dt><dd>{studio.franchises}</dd></div>
@@ -69,7 +75,7 @@ export function StudioPage() {
           </ResponsiveContainer>
         )}
       </ChartCard>
-      <section className="card" aria-labelledby="studio-films-title" data-query-id={filmsSpec.id} data-sql={filmsSpec.sql}>
+      <section className="card" aria-labelledby="studio-films-title" data-query-id={filmsSpec.id} data-sql={filmsSpec.sql} data-source={films.source ?? 'duckdb'}>
         <h2 id="studio-films-title">{films.status === 'ready' ? plural(films.rows.length, 'film') : 'Films'}</h2>
         <div className="table-wrap">
           <table className="data-table sticky-header cards-on-narrow" data-testid="studio-film-table">

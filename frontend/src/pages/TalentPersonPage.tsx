@@ -7,7 +7,11 @@ import { studioOptionsQuery, talentDetailQuery, talentRolesQuery } from '../db/q
 import { plural } from '../format';
 import { useTitle } from '../title';
 
-/** /talent/:name — one voice actor: figures and every role, spoken or sung. */
+/**
+ * /talent/:name — one voice actor: figures and every role, spoken or sung. The default queries are
+ * talentFirstPaintQueries (plus studioOptionsQuery) in db/firstPaintRoutes.ts: the build writes their
+ * rows for every voice actor (in shard files), so the page draws before DuckDB is ready.
+ */
 export function TalentPersonPage() {
   const { talentName = '' } = useParams();
   const detailSpec = talentDetailQuery(talentName);
@@ -34,7 +38,7 @@ export function TalentPersonPage() {
         <Link to="/talent">← Voice talent</Link>
       </p>
       <h1>{talentName}</h1>
-      <section className="card" aria-label="Voice actor facts" data-query-id={detailSpec.id} data-sql={detailSpec.sql}>
+      <section className="card" aria-label="Voice actor facts" data-query-id={detailSpec.id} data-sql={detailSpec.sql} data-source={detail.source ?? 'duckdb'}>
         {person ? (
           <dl className="facts">
             <div data-figure="appearances" data-value={person.appearances}><dt>Appearances</dt><dd>{person.appearances}</dd></div>
@@ -48,7 +52,7 @@ export function TalentPersonPage() {
         )}
         <SqlDisclosure sql={detailSpec.sql} />
       </section>
-      <section className="card" aria-labelledby="roles-title" data-query-id={rolesSpec.id} data-sql={rolesSpec.sql}>
+      <section className="card" aria-labelledby="roles-title" data-query-id={rolesSpec.id} data-sql={rolesSpec.sql} data-source={roles.source ?? 'duckdb'}>
         <h2 id="roles-title">{plural(roles.rows.length, 'role')}</h2>
         <RolesTable rows={roles.rows} name={talentName} />
         <SqlDisclosure sql={rolesSpec.sql} />
