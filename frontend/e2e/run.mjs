@@ -332,15 +332,24 @@ async function main() {
     await compareHeadline(page);
   });
 
-  await check('first paint from the build-time files, before DuckDB is ready, on /, every list page and a film page', async () => {
+  await check('first paint from the build-time files, before DuckDB is ready, on /, every list page, /analytics and every kind of entity page', async () => {
     const early = await context.newPage();
     let releaseWasm;
     const wasmHeld = new Promise((resolvePromise) => (releaseWasm = resolvePromise));
     // Hold DuckDB's wasm back so the pages must paint from the first-paint files alone.
-    await early.route('**/*.wasm', async (route) => {
-      await wasmHeld;
-      await route.continue();
-    });
+    const holdWasm = (target) =>
+      target.route('**/*.wasm', async (route) => {
+        await wasmHeld;
+        await route.continue();
+      });
+    await holdWasm(early);
+    // A broken shard file (truncated JSON) must leave the character page to the engine, without an error.
+    const broken = await context.newPage();
+    await holdWasm(broken);
+    await broken.route('**/data/first-paint-character.*.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"queries": [' }));
+    const brokenShard = broken.waitForResponse((response) => /\/data\/first-paint-character\.[0-9a-f]{16}\.json$/.test(response.url()), { timeout: 30000 });
+    await broken.goto(`${origin}/characters/${topCharacter.character_id}`);
+    await brokenShard;
     await early.goto(origin + '/');
     await waitForSource(early, 'first-paint');
     assert((await early.$eval('[data-engine-status]', (element) => element.dataset.engineStatus)) === 'starting', 'DuckDB was ready before the first paint');
@@ -403,6 +412,66 @@ async function main() {
     const weeklyRows = await early.$$eval('table[data-chart-table="film-weekly-gross"] tbody tr', (rows) => rows.length);
     assert(weeklyRows === 0, `?curve=weekly shows ${weeklyRows} rows before DuckDB answered`);
     assert((await early.$$('section[data-query-id="film-weekly-gross"] .skeleton')).length === 1, '?curve=weekly: no skeleton while the engine starts');
+    const stillStarting = async (label) => assert((await early.$eval('[data-engine-status]', (element) => element.dataset.engineStatus)) === 'starting', `${label}: DuckDB was ready`);
+    // The other entity pages and /analytics: every default section from the file, values equal Python DuckDB.
+    const drawnFrom = (ids, source) =>
+      early.waitForFunction(
+        ([wanted, from]) => wanted.every((id) => document.querySelector(`section[data-query-id="${id}"]`)?.dataset.source === from),
+        [ids, source],
+        { timeout: 30000 },
+      );
+    await early.goto(`${origin}/studios/${topStudio.studio_id}`);
+    await drawnFrom(['studio-stats', 'studio-output-by-decade', 'studio-films'], 'first-paint');
+    await stillStarting('studio page');
+    const [studioStats] = pythonQueries([await early.$eval('section[data-query-id="studio-stats"]', (section) => section.dataset.sql)])[0];
+    assert(studioStats.studio_id === topStudio.studio_id && (await early.$eval('main h1', (element) => element.textContent)) === studioStats.studio, 'studio page: first-paint name differs from Python');
+    for (const key of ['films', 'franchises', 'characters']) {
+      const value = Number(await early.$eval(`[data-figure="${key}"]`, (element) => element.dataset.value));
+      assert(value === studioStats[key], `studio page first paint ${key}: screen ${value} != Python ${studioStats[key]}`);
+    }
+    const studioFilms = pythonQueries([await early.$eval('section[data-query-id="studio-films"]', (section) => section.dataset.sql)])[0];
+    const studioTitles = await early.$$eval('[data-testid="studio-film-table"] tbody td[data-label="Title"]', (cells) => cells.map((cell) => cell.textContent));
+    assert(JSON.stringify(studioTitles) === JSON.stringify(studioFilms.map((row) => row.title)), `studio page first-paint films ${studioTitles.length} != Python ${studioFilms.length}`);
+    assert((await compareCharts(early, `/studios/${topStudio.studio_id} (first paint)`)) >= 4, 'studio page: too few chart values compared');
+
+    await early.goto(`${origin}/characters/${topCharacter.character_id}`);
+    await drawnFrom(['character-appearances'], 'first-paint');
+    await stillStarting('character page');
+    const appearances = pythonQueries([await early.$eval('section[data-query-id="character-appearances"]', (section) => section.dataset.sql)])[0];
+    const appearanceTitles = await early.$$eval('[data-testid="appearance-table"] tbody td[data-label="Film"]', (cells) => cells.map((cell) => cell.textContent));
+    assert(appearances.length === topCharacter.films && JSON.stringify(appearanceTitles) === JSON.stringify(appearances.map((row) => row.film_title)), `character page first paint ${JSON.stringify(appearanceTitles)} != Python`);
+    assert((await early.$eval('main h1', (element) => element.textContent)) === appearances.at(-1).name, 'character page: first-paint name differs from Python');
+
+    await early.goto(`${origin}/talent/${encodeURIComponent(topActor.talent_name)}`);
+    await drawnFrom(['talent-detail', 'talent-roles'], 'first-paint');
+    await stillStarting('voice actor page');
+    const [person] = pythonQueries([await early.$eval('section[data-query-id="talent-detail"]', (section) => section.dataset.sql)])[0];
+    assert(person.talent_name === topActor.talent_name && person.films === topActor.film_count, `voice actor page: the detail SQL does not name ${topActor.talent_name}`);
+    for (const key of ['appearances', 'characters', 'films']) {
+      const value = Number(await early.$eval(`[data-figure="${key}"]`, (element) => element.dataset.value));
+      assert(value === person[key], `voice actor page first paint ${key}: screen ${value} != Python ${person[key]}`);
+    }
+    const roles = pythonQueries([await early.$eval('section[data-query-id="talent-roles"]', (section) => section.dataset.sql)])[0];
+    const roleRows = await early.$$eval('[data-testid="roles-table"] tbody tr', (rows) => rows.length);
+    assert(roleRows === roles.length, `voice actor page first paint: ${roleRows} roles, Python ${roles.length}`);
+
+    await early.goto(`${origin}/analytics`);
+    await early.waitForFunction(() => {
+      const status = document.querySelector('[data-testid="query-status"]');
+      return status?.dataset.status === 'done' && status.dataset.source === 'first-paint' && document.querySelector('[data-testid="schema-browser"]')?.dataset.source === 'first-paint';
+    }, null, { timeout: 30000 });
+    await stillStarting('/analytics');
+    const analyticsSql = await early.$eval('[data-testid="query-status"]', (element) => element.dataset.sql);
+    const analyticsCells = await early.$$eval('[data-testid="result-table"] tbody tr', (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent)));
+    const analyticsExpected = pythonQueries([analyticsSql])[0].map((row) => Object.values(row).map(String));
+    assert(analyticsCells.length > 0 && JSON.stringify(analyticsCells) === JSON.stringify(analyticsExpected), `/analytics first paint ${JSON.stringify(analyticsCells)} != Python ${JSON.stringify(analyticsExpected)}`);
+    const schemaShown = await early.$$eval('[data-testid="schema-browser"] > li', (items) => items.map((item) => [item.querySelector('summary').firstChild.textContent.trim(), item.querySelectorAll('details > ul > li').length]));
+    const schemaExpected = Object.fromEntries(pythonQueries(['select table_name, count(*) as columns from information_schema.columns group by table_name'])[0].map((row) => [row.table_name, row.columns]));
+    assert(schemaShown.some(([table]) => table === 'films_complete'), `/analytics first-paint schema lists ${JSON.stringify(schemaShown)}`);
+    for (const [table, columns] of schemaShown) assert(schemaExpected[table] === columns, `/analytics first-paint schema: ${table} has ${columns} columns, Python ${schemaExpected[table]}`);
+    // While the engine starts, the broken shard left its page on the skeleton, without an error.
+    assert((await broken.$$('main .skeleton')).length > 0 && (await pageErrors(broken)).length === 0, 'broken first-paint file: no skeleton, or an error shown');
+
     // The engine's answers then replace the file's in the same elements: no remount, no flash.
     await early.goto(`${origin}/films/${topFilm.film_id}`);
     await filmDrawnFrom('first-paint');
@@ -413,6 +482,11 @@ async function main() {
     await filmDrawnFrom('duckdb');
     assert((await early.$$('main h1[data-keep], table[data-chart-table="film-state-gross"][data-keep]')).length === 2, 'film page remounted when DuckDB answered');
     assert((await compareCharts(early, `/films/${topFilm.film_id} (DuckDB)`)) >= 20, 'film page: too few values compared after the switch');
+    // The page with the broken first-paint file gets its rows from DuckDB, still without an error.
+    await broken.waitForFunction(() => document.querySelector('section[data-query-id="character-appearances"]')?.dataset.source === 'duckdb', null, { timeout: 60000 });
+    const brokenRows = await broken.$$eval('[data-testid="appearance-table"] tbody tr', (rows) => rows.length);
+    assert(brokenRows === topCharacter.films && (await pageErrors(broken)).length === 0, `broken first-paint file: ${brokenRows} rows after DuckDB, errors ${await pageErrors(broken)}`);
+    await broken.close();
     await early.close();
   });
 

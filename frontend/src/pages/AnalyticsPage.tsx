@@ -115,6 +115,8 @@ export default function AnalyticsPage() {
   const [run, setRun] = useState<RunState>({ status: 'idle' });
   const [view, setView] = useState<'table' | 'chart'>('table');
   const [runCount, setRunCount] = useState(0);
+  // The SQL of the latest run as sent to DuckDB (after the guard), shown as data-sql for the checks.
+  const [ranSql, setRanSql] = useState<string | undefined>(undefined);
   const textRef = useRef(text);
   textRef.current = text;
   // Only the latest run may set the state: a first-paint result leaves Run enabled while its own
@@ -125,6 +127,7 @@ export default function AnalyticsPage() {
     setRunCount((count) => count + 1);
     const runId = (latestRun.current += 1);
     const guarded = guardSql(sqlText);
+    setRanSql(guarded.ok ? guarded.sql : undefined);
     if (!guarded.ok) {
       setRun({ status: 'rejected', message: guarded.reason });
       return;
@@ -216,7 +219,7 @@ export default function AnalyticsPage() {
               Download CSV
             </button>
           </div>
-          <div aria-live="polite" data-testid="query-status" data-status={run.status} data-run={runCount} data-source={run.status === 'done' ? run.source : undefined}>
+          <div aria-live="polite" data-testid="query-status" data-status={run.status} data-run={runCount} data-source={run.status === 'done' ? run.source : undefined} data-sql={ranSql}>
             {run.status === 'running' && <p className="muted">Running…</p>}
             {run.status === 'rejected' && <ErrorState title="This query is not allowed" message={run.message} />}
             {run.status === 'failed' && <ErrorState title="DuckDB error" message={run.message} />}
