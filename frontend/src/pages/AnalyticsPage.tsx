@@ -1,8 +1,4 @@
-import { sql as sqlLanguage } from '@codemirror/lang-sql';
-import { Prec } from '@codemirror/state';
-import { EditorView, keymap } from '@codemirror/view';
-import CodeMirror from '@uiw/react-codemirror';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorState, Skeleton } from '../components/States';
 import { QueryCancelledError, runAnalyticsQuery, type AnalyticsResult, type RunningQuery } from '../db/engine';
@@ -15,7 +11,9 @@ import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
 import { useChartTheme, useTheme } from '../theme';
 import { formatCompact, valueAxis } from '../chartScale';
-import { editorTheme } from '../components/editorTheme';
+
+// CodeMirror in a chunk of its own: the first-paint result and the schema do not wait for it.
+const SqlEditor = lazy(() => import('../components/SqlEditor'));
 
 const TIMEOUT_MILLISECONDS = 15000;
 
@@ -163,17 +161,6 @@ export default function AnalyticsPage() {
     else update({ sql: textRef.current });
   }, [urlSql, update, execute]);
 
-  const extensions = useMemo(
-    () => [
-      sqlLanguage(),
-      // Highest precedence: the default keymap binds Mod-Enter to "insert blank line".
-      Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (submit(), true) }])),
-      EditorView.contentAttributes.of({ 'aria-label': 'SQL query editor' }),
-      editorTheme(theme === 'dark' ? 'dark' : 'light'),
-    ],
-    [submit, theme],
-  );
-
   const download = () => {
     if (run.status !== 'done') return;
     const blob = new Blob([toCsv(run.result.columns, run.result.rows)], { type: 'text/csv' });
@@ -206,7 +193,9 @@ export default function AnalyticsPage() {
         <section className="card editor-card" aria-labelledby="editor-title">
           <h2 id="editor-title">Query (read-only, at most {DEFAULT_ROW_LIMIT} rows, {TIMEOUT_MILLISECONDS / 1000} s timeout)</h2>
           <div className="editor" data-testid="sql-editor">
-            <CodeMirror value={text} height="180px" theme="none" extensions={extensions} onChange={setText} aria-label="SQL query" basicSetup={{ lineNumbers: true, foldGutter: false }} />
+            <Suspense fallback={<pre className="editor-placeholder" style={{ height: 180, margin: 0, padding: '4px 8px', overflow: 'auto', whiteSpace: 'pre-wrap' }}>{text}</pre>}>
+              <SqlEditor value={text} theme={theme === 'dark' ? 'dark' : 'light'} onChange={setText} onSubmit={submit} />
+            </Suspense>
           </div>
           <div className="toolbar">
             <button type="button" className="button primary" onClick={submit} disabled={run.status === 'running'} data-testid="run-query">
