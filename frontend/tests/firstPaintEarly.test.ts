@@ -87,6 +87,14 @@ describe('a bad first-paint file falls back to the engine', () => {
     await expect(siteData.firstPaintRows(SQL)).resolves.toBeNull();
   });
 
+  it('a file requested right after the query asked (in-app navigation: the page effects run before the App effect) still answers it', async () => {
+    vi.stubGlobal('fetch', async (url: string) => (url.endsWith('site.json') ? response(JSON.stringify(MANIFEST)) : response(JSON.stringify({ queries: [{ sql: SQL, rows: [{ answer: 2 }] }] }))));
+    const siteData = await import('../src/db/siteData');
+    const rows = siteData.firstPaintRows(SQL);
+    void siteData.loadFirstPaint('talent/Zoë');
+    await expect(rows).resolves.toEqual([{ answer: 2 }]);
+  });
+
   it('a good file answers its SQL (the fallback tests are not vacuous)', async () => {
     vi.stubGlobal('fetch', async (url: string) => (url.endsWith('site.json') ? response(JSON.stringify(MANIFEST)) : response(JSON.stringify({ queries: [{ sql: SQL, rows: [{ answer: 1 }] }] }))));
     const siteData = await import('../src/db/siteData');

@@ -102,6 +102,9 @@ export function firstPaintFileName(manifest: SiteManifest, route: string): strin
 
 /** The build-time rows of this SQL, once the first-paint files already requested have arrived. */
 export async function firstPaintRows(sql: string): Promise<Row[] | null> {
+  // One microtask first: after an in-app navigation the page's effects (its queries) run before App's,
+  // which requests the new route's file in the same flush; without this the page would miss that file.
+  await null;
   await Promise.all(routeLoads.values());
   return firstPaintBySql.get(sql) ?? null;
 }
