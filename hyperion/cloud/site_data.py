@@ -17,6 +17,7 @@ import decimal
 import hashlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -172,6 +173,42 @@ def first_paint_files(database_path: Path, queries: dict[str, list[dict[str, str
         return {route: _body(route, _answers(connection, specs)) for route, specs in sorted(queries.items())}
 
 
+# Threads that run the entity pages' queries (about 5,300 of a few milliseconds each). DuckDB releases the
+# GIL while it executes, so two cursors on the same read-only connection overlap one query's execution
+# with another's row conversion: the character files took 3.4 s instead of 5.2 s on the 2-core VM.
+ENTITY_QUERY_THREADS = 2
+
+
+def _with_id(queries: list[dict[str, str]], placeholder: str, entity_id: str) -> list[dict[str, str]]:
+    return [
+        {"id": query["id"], "sql": substitute_placeholder(query["sql"], placeholder, entity_id)}
+        for query in queries
+    ]
+
+
+def _answers_per_id(
+    connection: duckdb.DuckDBPyConnection, ids: list[str], placeholder: str, queries: list[dict[str, str]]
+) -> dict[str, list[dict[str, object]]]:
+    """Each id's answers to ``queries`` (the id in place of ``placeholder``), in the order of ``ids``."""
+
+    def answer(chunk: list[str]) -> list[list[dict[str, object]]]:
+        cursor = connection.cursor()  # one cursor per thread: a DuckDB connection is not thread-safe
+        try:
+            return [_answers(cursor, _with_id(queries, placeholder, entity_id)) for entity_id in chunk]
+        finally:
+            cursor.close()
+
+    chunks = [ids[start::ENTITY_QUERY_THREADS] for start in range(ENTITY_QUERY_THREADS)]
+    with ThreadPoolExecutor(max_workers=ENTITY_QUERY_THREADS) as pool:
+        results = list(pool.map(answer, chunks))
+    answers: dict[str, list[dict[str, object]]] = {}
+    for start, chunk_answers in enumerate(results):
+        for entity_id, rows in zip(chunks[start], chunk_answers, strict=True):
+            answers[entity_id] = rows
+    # Back in the ids' order, so the files' bytes (and hashed names) do not depend on the threads.
+    return {entity_id: answers[entity_id] for entity_id in ids}
+
+
 def entity_first_paint_files(
     database_path: Path, entities: dict[str, dict[str, object]]
 ) -> dict[str, dict[str, bytes] | list[bytes]]:
@@ -190,13 +227,7 @@ def entity_first_paint_files(
             queries = list(facts["queries"])  # type: ignore[call-overload]
             shared = _answers(connection, list(facts.get("shared", [])))  # type: ignore[call-overload]
             ids = [str(row[0]) for row in connection.execute(str(facts["ids_sql"])).fetchall()]
-            answers: dict[str, list[dict[str, object]]] = {}
-            for entity_id in ids:
-                specs = [
-                    {"id": query["id"], "sql": substitute_placeholder(query["sql"], placeholder, entity_id)}
-                    for query in queries
-                ]
-                answers[entity_id] = _answers(connection, specs)
+            answers = _answers_per_id(connection, ids, placeholder, queries)
             shards = int(facts.get("shards", 0))  # type: ignore[call-overload]
             if shards > 0:
                 grouped: list[list[dict[str, object]]] = [[] for _ in range(shards)]

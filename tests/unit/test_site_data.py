@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from hyperion.cloud import site_data
 from hyperion.cloud.site_data import build_site_data, shard_of, sql_string_literal
 
 QUERIES = {"films": [{"id": "film-list", "sql": "select film_id, released from films order by film_id"}]}
@@ -186,3 +187,20 @@ def test_many_ids_go_into_shard_files_with_every_answer_in_its_shard(tmp_path: P
     build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
     again = json.loads((output / "site.json").read_text())["first_paint_shards"]["talent"]
     assert sorted(path.name for path in output.glob("first-paint-talent.*.json")) == sorted(again)
+
+
+def test_entity_files_are_the_same_bytes_whatever_the_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entity queries run on threads; the files (so their hashed names) must not depend on it."""
+    ids = [f"voice-{number}" for number in range(25)] + [HOSTILE_ID, "Zoë"]
+    rows = [{"film_id": film_id, "released": datetime.date(2001, 1, 1)} for film_id in ids]
+    write_exports(tmp_path / "exports", rows)
+    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
+    (tmp_path / "entities.json").write_text(json.dumps(SHARDED_QUERIES))
+    names = {}
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(site_data, "ENTITY_QUERY_THREADS", threads)
+        output = tmp_path / f"site-{threads}"
+        build_site_data(tmp_path / "exports", output, tmp_path / "queries.json", tmp_path / "entities.json")
+        names[threads] = sorted(path.name for path in output.glob("first-paint-talent.*.json"))
+    assert len(names[1]) == 4
+    assert names[1] == names[2] == names[3]
