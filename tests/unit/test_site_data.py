@@ -189,7 +189,7 @@ def test_many_ids_go_into_shard_files_with_every_answer_in_its_shard(tmp_path: P
     assert sorted(path.name for path in output.glob("first-paint-talent.*.json")) == sorted(again)
 
 
-def test_entity_files_are_the_same_bytes_whatever_the_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_entity_files_do_not_depend_on_the_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The entity queries run on threads; the files (so their hashed names) must not depend on it."""
     ids = [f"voice-{number}" for number in range(25)] + [HOSTILE_ID, "Zoë"]
     rows = [{"film_id": film_id, "released": datetime.date(2001, 1, 1)} for film_id in ids]
