@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -23,6 +24,18 @@ def write_exports(folder: Path, rows: list[dict[str, object]]) -> None:
     pq.write_table(pa.Table.from_pylist(rows), folder / "films.parquet")
     digest = hashlib.sha256((folder / "films.parquet").read_bytes()).hexdigest()
     (folder / "manifest.json").write_text(json.dumps({"files": {"films.parquet": {"sha256": digest}}}))
+
+
+def build_with_entities(
+    tmp_path: Path, rows: list[dict[str, object]], entities: dict[str, object], site: str = "site"
+) -> tuple[Path, dict[str, Any]]:
+    """Exports of ``rows`` built into ``tmp_path/site`` with the entity queries ``entities``."""
+    exports, output = tmp_path / "exports", tmp_path / site
+    write_exports(exports, rows)
+    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
+    (tmp_path / "entities.json").write_text(json.dumps(entities))
+    build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
+    return output, json.loads((output / "site.json").read_text())
 
 
 def build(tmp_path: Path, rows: list[dict[str, object]]) -> tuple[Path, dict[str, object]]:
@@ -95,12 +108,7 @@ def test_each_film_gets_its_own_file_of_its_own_rows_even_with_a_hostile_id(tmp_
         {"film_id": "a", "released": datetime.date(2001, 1, 1)},
         {"film_id": HOSTILE_ID, "released": datetime.date(2002, 2, 2)},
     ]
-    exports, output = tmp_path / "exports", tmp_path / "site"
-    write_exports(exports, rows)
-    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
-    (tmp_path / "entities.json").write_text(json.dumps(FILM_QUERIES))
-    build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
-    site = json.loads((output / "site.json").read_text())
+    output, site = build_with_entities(tmp_path, rows, FILM_QUERIES)
     films = site["first_paint_entities"]["film"]
     assert sorted(films) == sorted(["a", HOSTILE_ID])
     hostile = json.loads((output / films[HOSTILE_ID]).read_text())
@@ -136,13 +144,11 @@ def test_shard_of_is_fnv1a_32_of_the_utf8_bytes() -> None:
     assert shard_of("Ed O'Neill", 32) == 30
 
 
+# The film entity's query under another name, with a shared query and 4 shards.
 SHARDED_QUERIES = {
     "talent": {
-        "ids_sql": "select film_id as id from films order by film_id",
-        "placeholder": "'__film__'",
-        "queries": [
-            {"id": "detail", "sql": "select film_id, released from films where film_id = '__film__'"}
-        ],
+        **FILM_QUERIES["film"],
+        "queries": [{**FILM_QUERIES["film"]["queries"][0], "id": "detail"}],  # type: ignore[index]
         "shared": [{"id": "count", "sql": "select count(*) as films from films"}],
         "shards": 4,
     }
@@ -152,12 +158,7 @@ SHARDED_QUERIES = {
 def test_many_ids_go_into_shard_files_with_every_answer_in_its_shard(tmp_path: Path) -> None:
     ids = [f"voice-{number}" for number in range(40)] + [HOSTILE_ID, "Zoë"]
     rows = [{"film_id": film_id, "released": datetime.date(2001, 1, 1)} for film_id in ids]
-    exports, output = tmp_path / "exports", tmp_path / "site"
-    write_exports(exports, rows)
-    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
-    (tmp_path / "entities.json").write_text(json.dumps(SHARDED_QUERIES))
-    build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
-    site = json.loads((output / "site.json").read_text())
+    output, site = build_with_entities(tmp_path, rows, SHARDED_QUERIES)
     # site.json names the 4 shard files only, never the 42 ids.
     assert "talent" not in site["first_paint_entities"]
     shards = site["first_paint_shards"]["talent"]
@@ -183,9 +184,8 @@ def test_many_ids_go_into_shard_files_with_every_answer_in_its_shard(tmp_path: P
             seen.append(row["film_id"])
     assert sorted(seen) == sorted(ids)
     # A rebuild with other ids replaces the shard files: no stale shard is left behind.
-    write_exports(exports, rows[:3])
-    build_site_data(exports, output, tmp_path / "queries.json", tmp_path / "entities.json")
-    again = json.loads((output / "site.json").read_text())["first_paint_shards"]["talent"]
+    _, rebuilt = build_with_entities(tmp_path, rows[:3], SHARDED_QUERIES)
+    again = rebuilt["first_paint_shards"]["talent"]
     assert sorted(path.name for path in output.glob("first-paint-talent.*.json")) == sorted(again)
 
 
@@ -193,14 +193,10 @@ def test_entity_files_do_not_depend_on_the_threads(tmp_path: Path, monkeypatch: 
     """The entity queries run on threads; the files (so their hashed names) must not depend on it."""
     ids = [f"voice-{number}" for number in range(25)] + [HOSTILE_ID, "Zoë"]
     rows = [{"film_id": film_id, "released": datetime.date(2001, 1, 1)} for film_id in ids]
-    write_exports(tmp_path / "exports", rows)
-    (tmp_path / "queries.json").write_text(json.dumps(QUERIES))
-    (tmp_path / "entities.json").write_text(json.dumps(SHARDED_QUERIES))
     names = {}
     for threads in (1, 2, 3):
         monkeypatch.setattr(site_data, "ENTITY_QUERY_THREADS", threads)
-        output = tmp_path / f"site-{threads}"
-        build_site_data(tmp_path / "exports", output, tmp_path / "queries.json", tmp_path / "entities.json")
+        output, _ = build_with_entities(tmp_path, rows, SHARDED_QUERIES, site=f"site-{threads}")
         names[threads] = sorted(path.name for path in output.glob("first-paint-talent.*.json"))
     assert len(names[1]) == 4
     assert names[1] == names[2] == names[3]
