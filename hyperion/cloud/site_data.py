@@ -202,9 +202,8 @@ def _answers_per_id(
     with ThreadPoolExecutor(max_workers=ENTITY_QUERY_THREADS) as pool:
         results = list(pool.map(answer, chunks))
     answers: dict[str, list[dict[str, object]]] = {}
-    for start, chunk_answers in enumerate(results):
-        for entity_id, rows in zip(chunks[start], chunk_answers, strict=True):
-            answers[entity_id] = rows
+    for chunk, chunk_answers in zip(chunks, results, strict=True):
+        answers.update(zip(chunk, chunk_answers, strict=True))
     # Back in the ids' order, so the files' bytes (and hashed names) do not depend on the threads.
     return {entity_id: answers[entity_id] for entity_id in ids}
 

@@ -102,12 +102,13 @@ export const FILM_ID_PLACEHOLDER = literal('__hyperion_film_id__');
 /** The path segment of each entity page -> its entity name in the first-paint key `<entity>/<id>`. */
 export const ENTITY_PATHS: Record<string, string> = { films: 'film', studios: 'studio', characters: 'character', talent: 'talent' };
 
-/** Entities grouped into shard files (many ids); the others get one file per id. */
-export const SHARDED_ENTITIES = ['character', 'talent'];
-/** Shards per sharded entity: ~55 characters or ~41 voice actors a file (measured in docs/07-site.md). */
+/**
+ * Shard files per sharded entity (characters and voice actors; films and studios get one file per id):
+ * ~55 characters or ~41 voice actors a file (docs/07-site.md).
+ */
 export const SHARDS = 32;
 
-/** An entity page's first-paint key (`character/simba`), or null for a list route. */
+/** Whether a first-paint key is an entity page's (`character/simba`), not a list route's or null. */
 export function isEntityRoute(route: string | null): boolean {
   return route !== null && route.includes('/');
 }
@@ -138,10 +139,6 @@ export function shardOf(id: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(id)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   return hash % shards;
-}
-
-export function fnv1a32(id: string): number {
-  return shardOf(id, 2 ** 32);
 }
 
 /** The JSON the build script reads: route -> [{id, sql}]. */
