@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createStallWatchdog, readWithProgress } from '../src/db/progress';
+import { afterPaint, createStallWatchdog, readWithProgress } from '../src/db/progress';
 
 describe('start-up stall watchdog', () => {
   afterEach(() => vi.useRealTimers());
@@ -43,5 +43,65 @@ describe('readWithProgress', () => {
     const bytes = await readWithProgress(new Response(body), (loaded) => seen.push(loaded));
     expect(seen).toEqual([3, 4, 6]);
     expect([...bytes]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('afterPaint', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  /** A frame clock the test drives: each tick runs the callbacks queued before it. */
+  function stubFrames(): () => void {
+    let queued: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => queued.push(callback));
+    return () => {
+      const due = queued;
+      queued = [];
+      due.forEach((callback) => callback(0));
+    };
+  }
+
+  it('waits for the file, then for two frames, then resolves', async () => {
+    vi.useFakeTimers();
+    const tick = stubFrames();
+    let loaded: () => void = () => undefined;
+    let painted = false;
+    afterPaint(new Promise<void>((resolve) => (loaded = resolve)), 1500).then(() => (painted = true));
+    tick();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(painted).toBe(false);
+    loaded();
+    await vi.advanceTimersByTimeAsync(0);
+    tick();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(painted).toBe(false);
+    tick();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(painted).toBe(true);
+  });
+
+  it('resolves after a file that failed to load, too', async () => {
+    vi.useFakeTimers();
+    const tick = stubFrames();
+    let painted = false;
+    afterPaint(Promise.reject(new Error('404')), 1500).then(() => (painted = true));
+    await vi.advanceTimersByTimeAsync(0);
+    tick();
+    tick();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(painted).toBe(true);
+  });
+
+  it('gives up waiting at the cap when no frame comes (a hidden tab) or the file stalls', async () => {
+    vi.useFakeTimers();
+    stubFrames();
+    let painted = false;
+    afterPaint(new Promise<void>(() => undefined), 1500).then(() => (painted = true));
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(painted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(painted).toBe(true);
   });
 });

@@ -29,6 +29,7 @@ export type EngineState =
   | { status: 'failed'; message: string };
 
 let enginePromise: Promise<Engine> | null = null;
+let startGate: Promise<void> = Promise.resolve();
 let state: EngineState = { status: 'starting' };
 const listeners = new Set<(state: EngineState) => void>();
 
@@ -64,6 +65,7 @@ async function start(touch: (step: string) => void): Promise<Engine> {
   const started = performance.now();
   performance.mark('duckdb-start');
   // The database download runs while the wasm compiles: they are independent.
+  await startGate;
   const databaseBytes = fetchDatabase(touch);
   databaseBytes.catch(() => undefined);
   const bundle = await duckdb.selectBundle({
@@ -101,6 +103,15 @@ function startWithWatchdog(): Promise<Engine> {
   const watchdog = createStallWatchdog(STARTUP_STALL_MS, 'DuckDB start-up');
   const engine = start((step) => watchdog.touch(step));
   return Promise.race([engine, watchdog.stalled]).finally(() => watchdog.stop());
+}
+
+/**
+ * Hold DuckDB's start until `gate` resolves; call it before the first `getEngine`. main.tsx holds it
+ * until the route's first paint is on screen: on a two-core machine the compile (the worker and V8's
+ * validation threads) takes the CPU that React needs to draw (docs/07-site.md, "Start-up order").
+ */
+export function holdEngineUntil(gate: Promise<void>): void {
+  startGate = gate;
 }
 
 /** Start the engine once; later calls share the same promise. Fails visibly when start-up stalls. */

@@ -73,3 +73,22 @@ export async function readWithProgress(response: Response, onBytes: (loaded: num
   }
   return bytes;
 }
+
+/**
+ * Resolves once `drawn` has settled and the browser has painted after it, or after
+ * `capMilliseconds`, whichever is first. The cap matters: a hidden tab runs no animation frames, and a
+ * stalled first-paint file must not hold anything back for long.
+ */
+export function afterPaint(drawn: Promise<unknown>, capMilliseconds: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, capMilliseconds);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    // React renders the rows in a task of its own, before the first or the second frame; a frame's
+    // callbacks run before its paint, so the timeout after the second frame runs once they are on screen.
+    const twoFrames = () => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)));
+    drawn.then(twoFrames, twoFrames);
+  });
+}
