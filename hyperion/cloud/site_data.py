@@ -6,8 +6,9 @@ default queries are run once on it and written as small JSON files for the first
 pages' default queries, once per id: one file per film or studio, listed by id in ``site.json``
 (``first_paint_entities``), and for the thousands of characters and voice actors a fixed number of shard
 files (``first_paint_shards``), the id's shard chosen by ``shard_of``, so that ``site.json``, which every
-visit downloads, stays small. Every file but ``site.json`` gets a content-hashed name; ``site.json`` names
-them and is written last. Used by ``scripts/07_build_site.py``; see docs/07-site.md.
+visit downloads, stays small. Every file but ``site.json`` gets a content-hashed name (the database's
+hashes what it is packed from, see ``packed_database_name``); ``site.json`` names them and is written
+last. Used by ``scripts/07_build_site.py``; see docs/07-site.md.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import inspect
 import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -99,6 +101,21 @@ def pack_database(parquet_files: list[Path], database_path: Path) -> dict[str, i
         connection.close()
     temporary_path.replace(database_path)
     return counts
+
+
+def packed_database_name(parquet_files: list[Path]) -> str:
+    """``hyperion.<hash>.duckdb``, the hash taken over what the file is packed from, not its bytes.
+
+    DuckDB writes a few hundred different bytes into every new file (checksums and metadata; also with
+    one thread), so a name from the file's own bytes changed on every build: a visitor downloaded the
+    database again after each rebuild, with the same data. The hash covers DuckDB's version, the
+    packing code and each Parquet file's name and sha256, so any change to what the tables hold, or to
+    how they are stored, still gives a new name.
+    """
+    digest = hashlib.sha256(f"duckdb {duckdb.__version__}\n{inspect.getsource(pack_database)}".encode())
+    for path in parquet_files:
+        digest.update(f"{path.name} {file_sha256(path)}\n".encode())
+    return f"{DATABASE_STEM}.{digest.hexdigest()[:HASH_LENGTH]}.duckdb"
 
 
 def plain(value: object) -> object:
@@ -265,8 +282,9 @@ def build_site_data(
     packed = output_dir / f"{DATABASE_STEM}.duckdb"
     # The map's export is fetched on demand (as a pre-shaped JSON), so every visit does not download it.
     lazy_files = [path for path in parquet_files if path.stem == MAP_EXPORT]
-    counts = pack_database([path for path in parquet_files if path not in lazy_files], packed)
-    database_name = hashed_name(DATABASE_STEM, packed.read_bytes(), "duckdb")
+    packed_files = [path for path in parquet_files if path not in lazy_files]
+    counts = pack_database(packed_files, packed)
+    database_name = packed_database_name(packed_files)
     first_paint: dict[str, dict[str, object]] = {}
     for route, body in first_paint_files(packed, queries).items():
         name = hashed_name(f"first-paint-{route}", body, "json")
