@@ -106,11 +106,11 @@ def pack_database(parquet_files: list[Path], database_path: Path) -> dict[str, i
 def packed_database_name(parquet_files: list[Path]) -> str:
     """``hyperion.<hash>.duckdb``, the hash taken over what the file is packed from, not its bytes.
 
-    DuckDB writes a few hundred different bytes into every new file (checksums and metadata; also with
-    one thread), so a name from the file's own bytes changed on every build: a visitor downloaded the
-    database again after each rebuild, with the same data. The hash covers DuckDB's version, the
-    packing code and each Parquet file's name and sha256, so any change to what the tables hold, or to
-    how they are stored, still gives a new name.
+    DuckDB writes a few hundred different bytes into new files with text columns (also with one
+    thread and with FSST compression off), so a name from the file's own bytes changed on every build:
+    a visitor downloaded the database again after each rebuild, with the same data. The hash covers
+    DuckDB's version, the packing code and each Parquet file's name and sha256, so any change to what
+    the tables hold, or to how they are stored, still gives a new name.
     """
     digest = hashlib.sha256(f"duckdb {duckdb.__version__}\n{inspect.getsource(pack_database)}".encode())
     for path in parquet_files:
