@@ -64,8 +64,8 @@ async function fetchDatabase(touch: (step: string) => void): Promise<Uint8Array>
 async function start(touch: (step: string) => void): Promise<Engine> {
   const started = performance.now();
   performance.mark('duckdb-start');
-  // The database download runs while the wasm compiles: they are independent.
   await startGate;
+  // The database download runs while the wasm compiles: they are independent.
   const databaseBytes = fetchDatabase(touch);
   databaseBytes.catch(() => undefined);
   const bundle = await duckdb.selectBundle({
