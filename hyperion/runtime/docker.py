@@ -33,7 +33,7 @@ from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT, Settings
 from hyperion.runtime.artifacts import COMPONENTS, ensure_component
-from hyperion.runtime.hadoop_config import parse_hadoop_env, render_configuration
+from hyperion.runtime.hadoop_config import parse_hadoop_env, render_configuration, spark_hadoop_client_confs
 from hyperion.runtime.services import JAVA_17_OPENS
 from hyperion.runtime.spark_submit import DRIVER_JAVA_OPTIONS
 
@@ -248,6 +248,12 @@ def docker_hadoop_overrides() -> dict[str, dict[str, str]]:
             "dfs.datanode.use.datanode.hostname": "false",
         },
     }
+
+
+def docker_hdfs_client_confs() -> list[str]:
+    """hadoop.env's HDFS client settings, with the containers' values, as ``--conf spark.hadoop.…``."""
+    files = parse_hadoop_env((REPOSITORY_ROOT / "hadoop.env").read_text())
+    return spark_hadoop_client_confs(files, docker_hadoop_overrides())
 
 
 def render_docker_hadoop_configuration(output_directory: Path) -> None:
@@ -486,6 +492,7 @@ def spark_submit_command(
         f"spark.pyspark.driver.python={CONTAINER_PYTHON}",
         "--conf",
         "spark.ui.enabled=false",
+        *docker_hdfs_client_confs(),
         str(job),
         *job_arguments,
     ]

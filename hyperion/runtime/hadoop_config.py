@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+# Properties read by the HDFS client (the writer and reader of files), not by the daemons.
+HDFS_CLIENT_PREFIX = "dfs.client."
+
 
 class HadoopEnvError(ValueError):
     """A line of hadoop.env is not of the FILE.XML_property=value form."""
@@ -29,6 +32,27 @@ def parse_hadoop_env(text: str, source: str = "hadoop.env") -> dict[str, dict[st
             raise HadoopEnvError(f"{source}:{line_number}: expected FILE.XML_property=value, got {line!r}")
         files.setdefault(file_part.lower(), {})[property_name] = value
     return files
+
+
+def spark_hadoop_client_confs(
+    files: Mapping[str, Mapping[str, str]], overrides: Mapping[str, Mapping[str, str]] | None = None
+) -> list[str]:
+    """``--conf spark.hadoop.dfs.client.*=…`` arguments: hadoop.env's HDFS client settings for Spark.
+
+    Spark does not read the stack's hdfs-site.xml (no ``HADOOP_CONF_DIR``, so that a job's plain paths
+    stay local), yet its driver and executors are HDFS clients too: without these, every file a job
+    writes waited on the client's default 400 ms back-off at close (about 0.2 s per file measured, against
+    0.04 s with hadoop.env's 50 ms; job 03 writes a hundred year folders). ``overrides`` are the runtime's
+    own values, as for the XML files.
+    """
+    properties = dict(files.get("hdfs-site.xml", {}))
+    properties.update((overrides or {}).get("hdfs-site.xml", {}))
+    return [
+        argument
+        for name, value in properties.items()
+        if name.startswith(HDFS_CLIENT_PREFIX)
+        for argument in ("--conf", f"spark.hadoop.{name}={value}")
+    ]
 
 
 def render_configuration(properties: Mapping[str, str]) -> str:

@@ -31,6 +31,7 @@ from hyperion.pipeline import (
     driver_submit_arguments,
     spark_submit_arguments,
 )
+from hyperion.runtime.hadoop_config import parse_hadoop_env, spark_hadoop_client_confs
 from hyperion.runtime.java import find_java
 from hyperion.runtime.services import pyspark_home
 
@@ -40,6 +41,7 @@ SPARK_JOBS_DIRECTORY = REPOSITORY_ROOT / "spark_jobs"
 PACKAGE_DIRECTORY = REPOSITORY_ROOT / "hyperion"
 JOB_SCRIPTS: dict[str, Path] = {job.key: SPARK_JOBS_DIRECTORY / job.script for job in JOBS}
 DRIVER_SCRIPT = SPARK_JOBS_DIRECTORY / TRANSFORM_DRIVER_SCRIPT
+HADOOP_ENV = REPOSITORY_ROOT / "hadoop.env"
 # A job's summary line (hyperion.transform.jobs.JobSummary.line) and the driver's closing line, as logged.
 SUMMARY_LINE = re.compile(r"spark_jobs\.(?P<logger>\w+): (?P<name>\w+): (?P<text>.*)$")
 FIELD = re.compile(r"(\w+)=([0-9.]+|unknown)\b")
@@ -86,6 +88,11 @@ def build_package_archive(destination: Path, package_directory: Path = PACKAGE_D
 DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
 
 
+def hdfs_client_confs() -> list[str]:
+    """hadoop.env's HDFS client settings as ``--conf spark.hadoop.…`` (the local runtime's values)."""
+    return spark_hadoop_client_confs(parse_hadoop_env(HADOOP_ENV.read_text(), source=str(HADOOP_ENV)))
+
+
 @dataclass(frozen=True)
 class SubmitOptions:
     """How to submit: the master and the resources one application may take from the shared cluster."""
@@ -122,6 +129,7 @@ def submit_target(options: SubmitOptions, spark_submit: Path | None = None) -> S
             "spark.ui.showConsoleProgress=false",
             "--conf",
             "spark.ui.enabled=false",
+            *hdfs_client_confs(),
         ),
         jobs_directory=str(SPARK_JOBS_DIRECTORY),
         py_files=str(options.py_files) if options.py_files else None,
@@ -178,6 +186,7 @@ def local_mode_target(spark_home: Path, python: str, py_files: Path, cores: int 
             "spark.ui.enabled=false",
             "--conf",
             "spark.ui.showConsoleProgress=false",
+            *hdfs_client_confs(),
         ),
         jobs_directory=str(SPARK_JOBS_DIRECTORY),
         py_files=str(py_files),

@@ -286,6 +286,9 @@ def test_spark_submit_runs_the_driver_in_the_network_with_the_images_python(tmp_
         "spark://spark-master:7077",
     ]
     assert command[-5:] == [str(job), "--input", "hdfs://namenode:8020/processed", "--exports", str(exports)]
+    # Spark writes HDFS files as a client: hadoop.env's close back-off, and the containers' DataNode by IP.
+    assert "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=50" in command
+    assert "spark.hadoop.dfs.client.use.datanode.hostname=false" in command
 
 
 # --- memory ------------------------------------------------------------------------------------------

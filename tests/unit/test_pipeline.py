@@ -19,6 +19,7 @@ from hyperion.cloud import emr
 from hyperion.pipeline import JOBS, Locations, join_location
 from hyperion.runtime.spark_submit import (
     SubmitOptions,
+    local_mode_target,
     package_archive_bytes,
     parse_report,
     pipeline_command,
@@ -124,6 +125,16 @@ def test_package_archive_is_deterministic_and_holds_only_sources(tmp_path):
     first = package_archive_bytes(package)
     assert first == package_archive_bytes(package)
     assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["hyperion/__init__.py", "hyperion/deploy.py"]
+
+
+def test_local_spark_submit_carries_hadoop_envs_hdfs_client_settings() -> None:
+    """Spark's HDFS client gets hadoop.env's 50 ms close back-off, not its 400 ms default (about 0.2 s per
+    written file): on the cluster and in the local mode that runs Spark 3.5."""
+    options = SubmitOptions(master="spark://localhost:7077", py_files=Path("/tmp/hyperion.zip"))
+    local_mode = local_mode_target(Path("/spark-3.5"), "/usr/bin/python3", Path("/tmp/hyperion.zip"))
+    for command in (submit_target(options).command, local_mode.command):
+        assert "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=50" in command
+        assert command[command.index("spark.hadoop.dfs.client.use.datanode.hostname=true") - 1] == "--conf"
 
 
 # --- the one-application driver (make transform) -------------------------------------------------------

@@ -15,6 +15,7 @@ from hyperion.runtime.hadoop_config import (
     HadoopEnvError,
     parse_hadoop_env,
     render_configuration,
+    spark_hadoop_client_confs,
     write_local_configuration,
 )
 from hyperion.runtime.health import Health
@@ -64,6 +65,26 @@ def test_render_configuration_escapes_and_round_trips() -> None:
     root = ElementTree.fromstring(document)
     pairs = [(prop.findtext("name"), prop.findtext("value") or "") for prop in root.iter("property")]
     assert pairs == [("a.b", "x<y&z"), ("c", "")]
+
+
+def test_spark_gets_the_hdfs_client_settings_only_with_the_runtimes_overrides() -> None:
+    files = parse_hadoop_env(
+        "HDFS-SITE.XML_dfs.replication=1\n"
+        "HDFS-SITE.XML_dfs.client.use.datanode.hostname=true\n"
+        "CORE-SITE.XML_dfs.client.not.hdfs=1\n"
+        "HDFS-SITE.XML_dfs.client.block.write.locateFollowingBlock.initial.delay.ms=50\n"
+    )
+    assert spark_hadoop_client_confs(files) == [
+        "--conf",
+        "spark.hadoop.dfs.client.use.datanode.hostname=true",
+        "--conf",
+        "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=50",
+    ]
+    overridden = spark_hadoop_client_confs(
+        files, {"hdfs-site.xml": {"dfs.client.use.datanode.hostname": "false", "dfs.replication": "3"}}
+    )
+    assert "spark.hadoop.dfs.client.use.datanode.hostname=false" in overridden
+    assert not any("replication" in argument for argument in overridden)
 
 
 def test_repository_hadoop_env_renders_local_files_with_localhost(tmp_path: Path) -> None:
