@@ -44,6 +44,7 @@ from hyperion.cloud.emr import REGISTER_TABLES_FILE, SCHEMA, RunLocation
 from hyperion.config import Settings
 from hyperion.pipeline import JOBS, Locations
 from hyperion.runtime import rehearsal_catalog, spark35
+from hyperion.runtime.hadoop_config import render_spark_defaults
 from hyperion.runtime.spark_submit import (
     SubmitOptions,
     build_package_archive,
@@ -91,10 +92,6 @@ def spark_defaults(endpoint: str, jars: Sequence[Path], python: str) -> dict[str
         "spark.hadoop.fs.s3a.access.key": rehearsal_catalog.ACCESS_KEY,
         "spark.hadoop.fs.s3a.secret.key": rehearsal_catalog.SECRET_KEY,
     }
-
-
-def render_spark_defaults(properties: dict[str, str]) -> str:
-    return "".join(f"{name} {value}\n" for name, value in sorted(properties.items()))
 
 
 def local_step_command(step: dict[str, Any], spark_submit: Path) -> list[str]:

@@ -33,7 +33,12 @@ from pathlib import Path
 
 from hyperion.config import REPOSITORY_ROOT, Settings
 from hyperion.runtime.artifacts import COMPONENTS, ensure_component
-from hyperion.runtime.hadoop_config import parse_hadoop_env, render_configuration, spark_hadoop_client_confs
+from hyperion.runtime.hadoop_config import (
+    load_hadoop_env,
+    render_configuration,
+    render_spark_defaults,
+    spark_hadoop_client_properties,
+)
 from hyperion.runtime.services import JAVA_17_OPENS
 from hyperion.runtime.spark_submit import DRIVER_JAVA_OPTIONS
 
@@ -42,6 +47,7 @@ logger = logging.getLogger(__name__)
 DOCKER_DIRECTORY = REPOSITORY_ROOT / "docker"
 COMPOSE_FILE = REPOSITORY_ROOT / "docker-compose.yml"
 CONF_DIRECTORY = REPOSITORY_ROOT / "conf"
+SPARK_DEFAULTS = "spark-defaults.conf"
 BASE_IMAGE = "debian:bookworm-slim"
 # The metastore's database is PostgreSQL (Debian's 15): its JDBC driver goes into the metastore image,
 # and Hive's own schema script, from the metastore's binary release on Maven Central, into the database
@@ -250,14 +256,25 @@ def docker_hadoop_overrides() -> dict[str, dict[str, str]]:
     }
 
 
-def docker_hdfs_client_confs() -> list[str]:
-    """hadoop.env's HDFS client settings, with the containers' values, as ``--conf spark.hadoop.…``."""
-    files = parse_hadoop_env((REPOSITORY_ROOT / "hadoop.env").read_text())
-    return spark_hadoop_client_confs(files, docker_hadoop_overrides())
+def render_docker_spark_defaults(static_defaults: str) -> str:
+    """The Spark image's ``spark-defaults.conf``: the checked-in lines, then hadoop.env's HDFS client
+    settings with the containers' values.
+
+    Every Spark process of the Compose stack reads this file: the master, the worker, the executors and
+    any driver in the network, whether Hyperion renders its spark-submit or a user types
+    ``docker compose run spark-submit``. Spark does not read hdfs-site.xml (see
+    ``hadoop_config.spark_hadoop_client_properties``).
+    """
+    client = spark_hadoop_client_properties(load_hadoop_env(), docker_hadoop_overrides())
+    return (
+        static_defaults.rstrip("\n")
+        + "\n\n# HDFS client settings from hadoop.env, added when hyperion.runtime.docker staged the image.\n"
+        + render_spark_defaults(client)
+    )
 
 
 def render_docker_hadoop_configuration(output_directory: Path) -> None:
-    files = parse_hadoop_env((REPOSITORY_ROOT / "hadoop.env").read_text())
+    files = load_hadoop_env()
     for file_name, overrides in docker_hadoop_overrides().items():
         files.setdefault(file_name, {}).update(overrides)
     output_directory.mkdir(parents=True, exist_ok=True)
@@ -316,6 +333,10 @@ def stage_build_context(image: Image, settings: Settings, root: Path) -> Path:
         _place(fetch_metastore_schema(settings), context / "hive-schema.postgres.sql")
     elif image.folder == "spark":
         _place(fetch_wheels(settings), context / "wheels")
+        defaults = context / SPARK_DEFAULTS
+        static_defaults = (DOCKER_DIRECTORY / "spark" / SPARK_DEFAULTS).read_text()
+        defaults.unlink()  # a hard link to the checked-in file: write a new file, never through the link
+        defaults.write_text(render_docker_spark_defaults(static_defaults))
     elif image.folder == "trino":
         trino = artifact("trino")
         _place(trino / "server", context / "server")
@@ -492,7 +513,6 @@ def spark_submit_command(
         f"spark.pyspark.driver.python={CONTAINER_PYTHON}",
         "--conf",
         "spark.ui.enabled=false",
-        *docker_hdfs_client_confs(),
         str(job),
         *job_arguments,
     ]

@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from hyperion.config import REPOSITORY_ROOT
+
+# The one file both runtimes' Hadoop (and Spark's HDFS client) settings come from.
+HADOOP_ENV = REPOSITORY_ROOT / "hadoop.env"
 # Properties read by the HDFS client (the writer and reader of files), not by the daemons.
 HDFS_CLIENT_PREFIX = "dfs.client."
 
@@ -34,10 +38,15 @@ def parse_hadoop_env(text: str, source: str = "hadoop.env") -> dict[str, dict[st
     return files
 
 
-def spark_hadoop_client_confs(
+def load_hadoop_env(path: Path = HADOOP_ENV) -> dict[str, dict[str, str]]:
+    """:func:`parse_hadoop_env` of the file at ``path``, naming it in any error."""
+    return parse_hadoop_env(path.read_text(), source=str(path))
+
+
+def spark_hadoop_client_properties(
     files: Mapping[str, Mapping[str, str]], overrides: Mapping[str, Mapping[str, str]] | None = None
-) -> list[str]:
-    """``--conf spark.hadoop.dfs.client.*=…`` arguments: hadoop.env's HDFS client settings for Spark.
+) -> dict[str, str]:
+    """hadoop.env's HDFS client settings as Spark properties (``spark.hadoop.dfs.client.*``), in file order.
 
     Spark does not read the stack's hdfs-site.xml (no ``HADOOP_CONF_DIR``, so that a job's plain paths
     stay local), yet its driver and executors are HDFS clients too: without these, every file a job
@@ -47,12 +56,27 @@ def spark_hadoop_client_confs(
     """
     properties = dict(files.get("hdfs-site.xml", {}))
     properties.update((overrides or {}).get("hdfs-site.xml", {}))
-    return [
-        argument
+    return {
+        f"spark.hadoop.{name}": value
         for name, value in properties.items()
         if name.startswith(HDFS_CLIENT_PREFIX)
-        for argument in ("--conf", f"spark.hadoop.{name}={value}")
+    }
+
+
+def spark_hadoop_client_confs(
+    files: Mapping[str, Mapping[str, str]], overrides: Mapping[str, Mapping[str, str]] | None = None
+) -> list[str]:
+    """:func:`spark_hadoop_client_properties` as ``--conf name=value`` arguments of spark-submit."""
+    return [
+        argument
+        for name, value in spark_hadoop_client_properties(files, overrides).items()
+        for argument in ("--conf", f"{name}={value}")
     ]
+
+
+def render_spark_defaults(properties: Mapping[str, str]) -> str:
+    """``spark-defaults.conf`` lines (``name value``), sorted by name so that the file is stable."""
+    return "".join(f"{name} {value}\n" for name, value in sorted(properties.items()))
 
 
 def render_configuration(properties: Mapping[str, str]) -> str:
@@ -101,14 +125,14 @@ def local_overrides(
 
 
 def write_local_configuration(
-    hadoop_env: Path,
     data_directory: Path,
     output_directory: Path,
     bind_address: str = "127.0.0.1",
     advertised_host: str = "localhost",
+    hadoop_env: Path = HADOOP_ENV,
 ) -> list[Path]:
     """Write core-site.xml and hdfs-site.xml for the local runtime; return their paths."""
-    files = parse_hadoop_env(hadoop_env.read_text(), source=str(hadoop_env))
+    files = load_hadoop_env(hadoop_env)
     for file_name, overrides in local_overrides(data_directory, bind_address, advertised_host).items():
         files.setdefault(file_name, {}).update(overrides)
     output_directory.mkdir(parents=True, exist_ok=True)

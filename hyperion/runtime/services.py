@@ -202,9 +202,7 @@ def _kafka_command(layout: RuntimeLayout, java: JavaRuntime) -> list[str]:
 def _hadoop_prepare(layout: RuntimeLayout, java: JavaRuntime) -> None:
     conf = layout.conf("hadoop")
     bind_address = layout.settings.bind_address
-    write_local_configuration(
-        REPOSITORY_ROOT / "hadoop.env", layout.data("hdfs"), conf, bind_address, advertised_host(bind_address)
-    )
+    write_local_configuration(layout.data("hdfs"), conf, bind_address, advertised_host(bind_address))
     shutil.copy(CONF_DIRECTORY / "hadoop" / "log4j.properties", conf / "log4j.properties")
 
 

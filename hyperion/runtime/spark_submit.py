@@ -31,7 +31,7 @@ from hyperion.pipeline import (
     driver_submit_arguments,
     spark_submit_arguments,
 )
-from hyperion.runtime.hadoop_config import parse_hadoop_env, spark_hadoop_client_confs
+from hyperion.runtime.hadoop_config import load_hadoop_env, spark_hadoop_client_confs
 from hyperion.runtime.java import find_java
 from hyperion.runtime.services import pyspark_home
 
@@ -41,7 +41,6 @@ SPARK_JOBS_DIRECTORY = REPOSITORY_ROOT / "spark_jobs"
 PACKAGE_DIRECTORY = REPOSITORY_ROOT / "hyperion"
 JOB_SCRIPTS: dict[str, Path] = {job.key: SPARK_JOBS_DIRECTORY / job.script for job in JOBS}
 DRIVER_SCRIPT = SPARK_JOBS_DIRECTORY / TRANSFORM_DRIVER_SCRIPT
-HADOOP_ENV = REPOSITORY_ROOT / "hadoop.env"
 # A job's summary line (hyperion.transform.jobs.JobSummary.line) and the driver's closing line, as logged.
 SUMMARY_LINE = re.compile(r"spark_jobs\.(?P<logger>\w+): (?P<name>\w+): (?P<text>.*)$")
 FIELD = re.compile(r"(\w+)=([0-9.]+|unknown)\b")
@@ -90,7 +89,7 @@ DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
 
 def hdfs_client_confs() -> list[str]:
     """hadoop.env's HDFS client settings as ``--conf spark.hadoop.…`` (the local runtime's values)."""
-    return spark_hadoop_client_confs(parse_hadoop_env(HADOOP_ENV.read_text(), source=str(HADOOP_ENV)))
+    return spark_hadoop_client_confs(load_hadoop_env())
 
 
 @dataclass(frozen=True)

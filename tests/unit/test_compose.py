@@ -286,9 +286,29 @@ def test_spark_submit_runs_the_driver_in_the_network_with_the_images_python(tmp_
         "spark://spark-master:7077",
     ]
     assert command[-5:] == [str(job), "--input", "hdfs://namenode:8020/processed", "--exports", str(exports)]
-    # Spark writes HDFS files as a client: hadoop.env's close back-off, and the containers' DataNode by IP.
-    assert "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=50" in command
-    assert "spark.hadoop.dfs.client.use.datanode.hostname=false" in command
+
+
+def test_the_spark_images_defaults_carry_hadoop_envs_hdfs_client_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Spark process of the stack writes HDFS with hadoop.env's client settings, a driver started by a
+    hand-typed ``docker compose run spark-submit`` included: they are in the image's spark-defaults.conf."""
+    monkeypatch.setattr(docker, "fetch_wheels", lambda settings: tmp_path / "wheels")
+    (tmp_path / "wheels").mkdir()
+    settings = Settings(cache_directory=str(tmp_path / "cache"), runtime_directory=str(tmp_path / "runtime"))
+    spark = next(image for image in docker.images() if image.folder == "spark")
+    checked_in = docker.DOCKER_DIRECTORY / "spark" / "spark-defaults.conf"
+    checked_in_bytes = checked_in.read_bytes()
+    context = docker.stage_build_context(spark, settings, tmp_path / "contexts")
+    lines = (context / "spark-defaults.conf").read_text().splitlines()
+    defaults = dict(line.split(maxsplit=1) for line in lines if line and not line.startswith("#"))
+    # hadoop.env's close back-off (50 ms, not the client's 400 ms), and the containers' DataNode by IP.
+    assert defaults["spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms"] == "50"
+    assert defaults["spark.hadoop.dfs.client.use.datanode.hostname"] == "false"
+    assert defaults["spark.hadoop.fs.defaultFS"] == "hdfs://namenode:8020"
+    assert len(defaults) == sum(1 for line in lines if line and not line.startswith("#")), "a name repeats"
+    # Staging writes a new file: the checked-in one, which the context hard-links at first, keeps its bytes.
+    assert checked_in.read_bytes() == checked_in_bytes
 
 
 # --- memory ------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def test_spark_gets_the_hdfs_client_settings_only_with_the_runtimes_overrides() 
 
 
 def test_repository_hadoop_env_renders_local_files_with_localhost(tmp_path: Path) -> None:
-    written = write_local_configuration(REPOSITORY_ROOT / "hadoop.env", tmp_path / "hdfs", tmp_path / "conf")
+    written = write_local_configuration(tmp_path / "hdfs", tmp_path / "conf")
     assert sorted(path.name for path in written) == ["core-site.xml", "hdfs-site.xml"]
     hdfs_site = {
         prop.findtext("name"): prop.findtext("value")
@@ -253,7 +253,7 @@ def test_warehouse_locations_are_hdfs_processed_plus_the_s3_prefix() -> None:
 
 
 def test_hadoop_daemons_bind_every_port_to_loopback_by_default(tmp_path: Path) -> None:
-    write_local_configuration(REPOSITORY_ROOT / "hadoop.env", tmp_path / "hdfs", tmp_path / "conf")
+    write_local_configuration(tmp_path / "hdfs", tmp_path / "conf")
     hdfs_site = _hadoop_properties(tmp_path / "conf", "hdfs-site.xml")
     bound = _bound_addresses(hdfs_site)
     # hadoop.env's container values (0.0.0.0) must all be overridden, including ports that are off.
@@ -265,9 +265,7 @@ def test_hadoop_daemons_bind_every_port_to_loopback_by_default(tmp_path: Path) -
 
 
 def test_hadoop_daemons_opened_up_bind_everywhere_and_advertise_the_host_name(tmp_path: Path) -> None:
-    write_local_configuration(
-        REPOSITORY_ROOT / "hadoop.env", tmp_path / "hdfs", tmp_path / "conf", "0.0.0.0", "box.example"
-    )
+    write_local_configuration(tmp_path / "hdfs", tmp_path / "conf", "0.0.0.0", "box.example")
     hdfs_site = _hadoop_properties(tmp_path / "conf", "hdfs-site.xml")
     assert set(_bound_addresses(hdfs_site).values()) == {"0.0.0.0"}
     # Clients are told a name they can resolve: WebHDFS redirects and the NameNode address.
