@@ -47,10 +47,50 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The list routes' first-paint file names, written into index.html's head as a JSON data block (never
+ * executed, so the Content-Security-Policy is not involved). public/first-paint.js starts that download at
+ * once instead of after site.json: on a warm visit the main thread that would read site.json is busy with
+ * the app's first render then, and the request waited about 130 ms for it (docs/07-site.md). The build
+ * reads public/data/site.json, which scripts/07_build_site.py writes before `vite build`; without it (a
+ * build with no data) nothing is added and the script takes the site.json path.
+ */
+export function firstPaintFilesJson(site: { first_paint?: Record<string, { file?: unknown }> } | null): string | null {
+  const entries = Object.entries(site?.first_paint ?? {}).filter((entry): entry is [string, { file: string }] => typeof entry[1]?.file === 'string');
+  if (entries.length === 0) return null;
+  // Escaped so that no file name can end the script element.
+  return JSON.stringify(Object.fromEntries(entries.map(([route, entry]) => [route, entry.file]))).replace(/</g, '\\u003c');
+}
+
+function firstPaintNames(): Plugin {
+  let publicDir = 'public';
+  return {
+    name: 'hyperion-first-paint-names',
+    apply: 'build',
+    configResolved(config) {
+      publicDir = config.publicDir;
+    },
+    transformIndexHtml(html) {
+      let site = null;
+      try {
+        site = JSON.parse(readFileSync(join(publicDir, 'data', 'site.json'), 'utf8'));
+      } catch {
+        return html;
+      }
+      const json = firstPaintFilesJson(site);
+      if (!json) return html;
+      // Right before the script that reads it.
+      const script = '<script src="/first-paint.js"></script>';
+      if (!html.includes(script)) throw new Error(`index.html has no ${script} to put the first-paint file names before`);
+      return html.replace(script, `<script type="application/json" id="first-paint-files">${json}</script>\n    ${script}`);
+    },
+  };
+}
+
 // The site is fully static and offline: DuckDB's wasm and worker files are emitted as assets through
 // `?url` imports (see src/db/engine.ts), and the data files come from public/data.
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), firstPaintNames(), precompress()],
   define: {
     __DUCKDB_WASM_BYTES__: JSON.stringify({ eh: wasmBytes('duckdb-eh.wasm'), mvp: wasmBytes('duckdb-mvp.wasm') }),
   },

@@ -39,7 +39,20 @@
     route = kind + '/' + id;
   }
   if (!route) return;
-  var firstPaint = manifest.then(function (site) {
+  // A list route's file name is in index.html (vite.config.ts, firstPaintNames): its download starts now,
+  // not once site.json is read, which on a warm visit waited for the app's first render to free the main
+  // thread. Entity routes, and a page built without data, take the site.json path.
+  var inlined = null;
+  try {
+    var names = typeof document === 'undefined' ? null : document.getElementById('first-paint-files');
+    inlined = names ? JSON.parse(names.textContent) : null;
+  } catch (error) {
+    inlined = null;
+  }
+  var known = kind ? undefined : own(inlined, route);
+  var firstPaint = typeof known === 'string' ? fetch('/data/' + known).then(function (response) {
+    return response.ok ? response.json() : null;
+  }) : manifest.then(function (site) {
     var file = null;
     if (kind) {
       var shards = own(site.first_paint_shards, kind);

@@ -1,4 +1,5 @@
 import { renderToStaticMarkup } from 'react-dom/server';
+import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { ChartCard } from '../src/components/ChartCard';
 import type { QueryState } from '../src/db/hooks';
@@ -12,10 +13,22 @@ interface Point {
 const spec: QuerySpec<Point> = { id: 'example', sql: "select 'a' as label, 1 as value" };
 
 function render(state: QueryState<Point>): string {
+  // In the app every chart is inside the router: its table's links navigate through it (RouteLinks).
   return renderToStaticMarkup(
-    <ChartCard title="Example" summary="One bar." spec={spec} state={state} columns={[{ header: 'Label', value: (row) => row.label, field: 'label' }, { header: 'Value', value: (row) => row.value, field: 'value' }]}>
-      {() => <svg data-testid="drawn" />}
-    </ChartCard>,
+    <MemoryRouter>
+      <ChartCard
+        title="Example"
+        summary="One bar."
+        spec={spec}
+        state={state}
+        columns={[
+          { header: 'Label', value: (row) => row.label, field: 'label', link: (row) => `/films/${row.label}` },
+          { header: 'Value', value: (row) => row.value, field: 'value' },
+        ]}
+      >
+        {() => <svg data-testid="drawn" />}
+      </ChartCard>
+    </MemoryRouter>,
   );
 }
 
@@ -26,7 +39,10 @@ describe('ChartCard states', () => {
     expect(html).toContain('role="img"');
     expect(html).toContain('Show SQL');
     expect(html).toContain('select &#x27;a&#x27; as label, 1 as value');
-    expect(html).toContain('<td data-field="label" data-value="&quot;a&quot;">a</td>');
+    // A plain anchor inside the delegated handler's element: the keyboard and the bar open the same page.
+    expect(html).toContain('<td data-field="label" data-value="&quot;a&quot;"><a href="/films/a">a</a></td>');
+    expect(html).toMatch(/<div class="route-links">[\s\S]*<table/);
+    expect(html).toContain('<td data-field="value" data-value="1">1</td>');
   });
   it('shows a skeleton while loading, an empty state and an error state, never a chart', () => {
     expect(render({ status: 'loading', rows: [], error: null })).toContain('class="skeleton"');

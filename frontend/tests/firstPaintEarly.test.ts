@@ -7,6 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { firstPaintRoute, SHARDS, shardOf } from '../src/db/firstPaintRoutes';
 import { firstPaintFileName, type SiteManifest } from '../src/db/siteData';
+import { firstPaintFilesJson } from '../vite.config';
 
 const SCRIPT = readFileSync(join(__dirname, '..', 'public', 'first-paint.js'), 'utf8');
 
@@ -21,16 +22,24 @@ const MANIFEST: SiteManifest = {
 
 const response = (body: string, status = 200) => new Response(body, { status, headers: { 'content-type': 'application/json' } });
 
-/** Run the script for `pathname`; return the data files it fetched after site.json (and its window). */
-async function runEarly(pathname: string): Promise<{ fetched: string[]; early: { route: string | null; firstPaint: Promise<unknown> | null } | undefined }> {
+/**
+ * Run the script for `pathname`; return the data files it fetched after site.json (and its window).
+ * `inlined` is the text of index.html's first-paint-files block (none when undefined); with
+ * `siteJsonHangs`, site.json never answers.
+ */
+async function runEarly(
+  pathname: string,
+  { inlined, siteJsonHangs = false }: { inlined?: string; siteJsonHangs?: boolean } = {},
+): Promise<{ fetched: string[]; early: { route: string | null; firstPaint: Promise<unknown> | null } | undefined }> {
   const fetched: string[] = [];
   const window: { __hyperionEarly?: { route: string | null; firstPaint: Promise<unknown> | null } } = {};
   const fetch = async (url: string) => {
-    if (url === '/data/site.json') return response(JSON.stringify(MANIFEST));
+    if (url === '/data/site.json') return siteJsonHangs ? new Promise<Response>(() => undefined) : response(JSON.stringify(MANIFEST));
     fetched.push(url.replace('/data/', ''));
     return response('{"queries":[]}');
   };
-  runInNewContext(SCRIPT, { window, location: { pathname }, fetch, TextEncoder, Math, Object, Array });
+  const document = { getElementById: (id: string) => (id === 'first-paint-files' && inlined !== undefined ? { textContent: inlined } : null) };
+  runInNewContext(SCRIPT, { window, document, location: { pathname }, fetch, TextEncoder, Math, Object, Array, JSON });
   await window.__hyperionEarly?.firstPaint;
   return { fetched, early: window.__hyperionEarly };
 }
@@ -50,6 +59,36 @@ describe('public/first-paint.js', () => {
       const { fetched, early } = await runEarly(path);
       expect(fetched, path).toEqual([]);
       expect(early?.firstPaint ?? null, path).toBeNull();
+    }
+  });
+});
+
+describe("index.html's first-paint file names", () => {
+  const inlined = firstPaintFilesJson(MANIFEST)!;
+
+  it('lists every list route of site.json, escaped so that no name can close the script element', () => {
+    expect(JSON.parse(inlined)).toEqual(Object.fromEntries(Object.entries(MANIFEST.first_paint).map(([route, entry]) => [route, entry.file])));
+    const hostile = firstPaintFilesJson({ first_paint: { films: { file: '</script><script>alert(1)</script>' }, talent: { file: 7 } } })!;
+    expect(hostile).not.toContain('<');
+    expect(JSON.parse(hostile)).toEqual({ films: '</script><script>alert(1)</script>' });
+    expect(firstPaintFilesJson(null)).toBeNull();
+    expect(firstPaintFilesJson({ first_paint: {} })).toBeNull();
+  });
+
+  it("a list route's file is fetched without waiting for site.json; entity routes still use it", async () => {
+    for (const path of ['/', '/films', '/analytics']) {
+      const { fetched } = await runEarly(path, { inlined, siteJsonHangs: true });
+      expect(fetched, path).toEqual([firstPaintFileName(MANIFEST, firstPaintRoute(path)!)]);
+    }
+    // The inlined name wins over site.json's (both come from one build; a stale one falls back in the app).
+    const renamed = JSON.stringify({ overview: 'first-paint-overview.inlined.json' });
+    expect((await runEarly('/', { inlined: renamed })).fetched).toEqual(['first-paint-overview.inlined.json']);
+    expect((await runEarly('/films/toy-story', { inlined })).fetched).toEqual(['first-paint-film.a.json']);
+  });
+
+  it('a broken or missing block leaves the site.json path', async () => {
+    for (const text of ['{"overview": ', 'null', '5', '{"overview": 7}', '{}']) {
+      expect((await runEarly('/', { inlined: text })).fetched, text).toEqual(['first-paint-overview.json']);
     }
   });
 });

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { Link } from 'react-router';
 import type { QueryState } from '../db/hooks';
 import type { QuerySpec } from '../db/queries';
 import { useChartTurn } from './chartTurns';
+import { RouteLinks } from './RouteLinks';
 import { EmptyState, ErrorState, Skeleton } from './States';
 
 export interface TextColumn<T> {
@@ -46,31 +46,35 @@ export function ChartCard<T>({ title, summary, spec, state, columns, children, h
       )}
       <details className="chart-data">
         <summary>Show data table</summary>
-        <div className="table-scroll">
-          <table className="data-table" data-chart-table={spec.id}>
-            <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                {columns.map((column) => (
-                  <th key={column.header} scope="col">
-                    {column.header}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {state.rows.map((row, index) => (
-                <tr key={index}>
+        {/* Plain anchors with one delegated handler: a <Link> per row cost more than the rest of the table
+            in the overview's first render (about 80 ms warm, profiled in docs/07-site.md). */}
+        <RouteLinks>
+          <div className="table-scroll">
+            <table className="data-table" data-chart-table={spec.id}>
+              <caption className="visually-hidden">{title}</caption>
+              <thead>
+                <tr>
                   {columns.map((column) => (
-                    <td key={column.header} data-field={column.field} data-value={column.field ? JSON.stringify(row[column.field]) : undefined}>
-                      {column.link?.(row) ? <Link to={column.link(row)!}>{column.value(row) ?? '—'}</Link> : (column.value(row) ?? '—')}
-                    </td>
+                    <th key={column.header} scope="col">
+                      {column.header}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {state.rows.map((row, index) => (
+                  <tr key={index}>
+                    {columns.map((column) => (
+                      <td key={column.header} data-field={column.field} data-value={column.field ? JSON.stringify(row[column.field]) : undefined}>
+                        {column.link?.(row) ? <a href={column.link(row)!}>{column.value(row) ?? '—'}</a> : (column.value(row) ?? '—')}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </RouteLinks>
       </details>
       <SqlDisclosure sql={spec.sql} />
     </section>

@@ -10,7 +10,7 @@ import { DEFAULT_ROW_LIMIT, guardSql } from '../db/sqlGuard';
 import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
 import { useChartTheme, useTheme } from '../theme';
-import { formatCompact, valueAxis } from '../chartScale';
+import { formatCompact, noGridLines, valueAxis } from '../chartScale';
 
 // CodeMirror in a chunk of its own: the first-paint result and the schema do not wait for it.
 const SqlEditor = lazy(() => import('../components/SqlEditor'));
@@ -92,7 +92,7 @@ function QuickChart({ result }: { result: AnalyticsResult }) {
     <div className="chart" role="img" aria-label={`Bar chart of ${valueColumn} by ${labelColumn} for the first ${rows.length} rows; the result table lists every value.`} style={{ height: 280 }}>
       <ResponsiveContainer>
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-          <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+          <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
           <XAxis dataKey="label" tick={chart.tick} stroke={chart.axis} interval="preserveStartEnd" />
           {/* Compact, round ticks in a wide enough gutter: large values are not clipped. */}
           <YAxis {...valueAxis(rows.map((row) => row.value))} tickFormatter={formatCompact} width={56} tick={chart.tick} stroke={chart.axis} />

@@ -11,7 +11,7 @@ import { useTitle } from '../title';
 import { TalentLinks } from '../components/RolesTable';
 import { EntitySkeleton } from '../components/States';
 import { BoxOfficeMapSection } from '../components/BoxOfficeMapSection';
-import { moneyAxis } from '../chartScale';
+import { moneyAxis, noGridLines } from '../chartScale';
 import { useChartTheme } from '../theme';
 
 // The default queries here (detail, cast, daily curve, states) are filmFirstPaintQueries in
@@ -136,7 +136,7 @@ export function FilmPage() {
                 {(rows) => (
                   <ResponsiveContainer>
                     <BarChart data={rows} margin={{ left: 10 }}>
-                      <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                      <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
                       <XAxis dataKey="week" tick={chart.tick} stroke={chart.axis} />
                       <YAxis {...moneyAxis(rows.map((row) => row.gross_usd))} width={64} tick={chart.tick} stroke={chart.axis} />
                       <Tooltip formatter={(value) => formatMoneyFull(Number(value))} labelFormatter={(value) => `Week ${value}`} contentStyle={chart.tooltip} />
@@ -162,7 +162,7 @@ export function FilmPage() {
             {(rows) => (
               <ResponsiveContainer>
                 <BarChart data={rows.slice(0, 15)} layout="vertical">
-                  <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                  <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} horizontalCoordinatesGenerator={noGridLines} />
                   <XAxis type="number" {...moneyAxis(rows.slice(0, 15).map((row) => row.gross_usd))} tick={chart.tick} stroke={chart.axis} />
                   <YAxis type="category" dataKey="state" width={36} tick={chart.tick} stroke={chart.axis} interval={0} />
                   <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />

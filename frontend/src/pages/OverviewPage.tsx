@@ -15,7 +15,7 @@ import {
 } from '../db/queries';
 import { formatInteger, formatMoney, formatMoneyFull, formatPercent, GENDER_COLORS, pivot, roleLabel, studioColor } from '../format';
 import { useTitle } from '../title';
-import { moneyAxis, stackTotals, valueAxis } from '../chartScale';
+import { moneyAxis, noGridLines, stackTotals, valueAxis } from '../chartScale';
 
 const HEADLINE_FIGURES: { key: keyof Headline; label: string; format: (value: number) => string }[] = [
   { key: 'studios', label: 'Studios', format: formatInteger },
@@ -114,7 +114,7 @@ export function OverviewPage() {
           {() => (
             <ResponsiveContainer>
               <BarChart data={yearly.rows} margin={{ left: -20 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
                 {/* A number axis keeps empty years as gaps; ticks on whole decades. */}
                 <XAxis dataKey="key" type="number" domain={years.length ? [Math.min(...years) - 1, Math.max(...years) + 1] : [0, 1]} ticks={yearTicks} tick={chart.tick} stroke={chart.axis} allowDecimals={false} />
                 <YAxis {...valueAxis(stackTotals(yearly.rows, yearly.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
@@ -142,7 +142,7 @@ export function OverviewPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 30 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} horizontalCoordinatesGenerator={noGridLines} />
                 <XAxis type="number" {...moneyAxis(rows.map((row) => row.worldwide_gross_usd ?? 0))} tick={chart.tick} stroke={chart.axis} />
                 <YAxis type="category" dataKey="title" width={130} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
@@ -166,7 +166,7 @@ export function OverviewPage() {
           {() => (
             <ResponsiveContainer>
               <BarChart data={genderShares} margin={{ left: -10 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
                 <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} />
                 <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={chart.tick} stroke={chart.axis} />
                 <Tooltip formatter={(value) => formatPercent(Number(value))} contentStyle={chart.tooltip} />

@@ -7,7 +7,7 @@ import { studioFilmsQuery, studioOutputByDecadeQuery, studioStatsQuery } from '.
 import { formatDate, formatMoney, formatMoneyFull, plural, studioColor } from '../format';
 import { useTitle } from '../title';
 import { useChartTheme } from '../theme';
-import { fillDecades, valueAxis } from '../chartScale';
+import { fillDecades, noGridLines, valueAxis } from '../chartScale';
 import { useFirstChartMark } from './OverviewPage';
 
 /**
@@ -66,7 +66,7 @@ export function StudioPage() {
         {(rows) => (
           <ResponsiveContainer>
             <BarChart data={fillDecades(rows.map((row) => ({ key: `${row.decade}s`, films: row.films })), ['films'])}>
-              <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+              <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
               <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} interval={0} />
               <YAxis {...valueAxis(rows.map((row) => row.films), 4, true)} tick={chart.tick} stroke={chart.axis} />
               <Tooltip contentStyle={chart.tooltip} />

@@ -9,7 +9,7 @@ import { formatMoneyFull, pivot, studioColor } from '../format';
 import { useUrlState } from '../urlState';
 import { useFirstChartMark } from './OverviewPage';
 import { useTitle } from '../title';
-import { fillDecades, moneyAxis, stackTotals, valueAxis } from '../chartScale';
+import { fillDecades, moneyAxis, noGridLines, stackTotals, valueAxis } from '../chartScale';
 
 export function StudiosPage() {
   useTitle('Studios');
@@ -68,7 +68,7 @@ export function StudiosPage() {
           {() => (
             <ResponsiveContainer>
               <BarChart data={byDecade.rows} margin={{ left: -20 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
                 <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} interval={0} />
                 <YAxis {...valueAxis(stackTotals(byDecade.rows, byDecade.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
                 <Tooltip contentStyle={chart.tooltip} />
@@ -97,7 +97,7 @@ export function StudiosPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 10 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} horizontalCoordinatesGenerator={noGridLines} />
                 <XAxis type="number" {...moneyAxis(rows.map((row) => row.domestic_gross_usd ?? 0))} tick={chart.tick} stroke={chart.axis} />
                 <YAxis type="category" dataKey="studio" width={160} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip formatter={(value) => formatMoneyFull(Number(value))} contentStyle={chart.tooltip} />
@@ -121,7 +121,7 @@ export function StudiosPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 10 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} horizontalCoordinatesGenerator={noGridLines} />
                 {/* Franchises (tens) and characters (hundreds) each get their own axis. */}
                 <XAxis xAxisId="franchises" type="number" orientation="top" {...valueAxis(rows.map((row) => row.franchises), 4, true)} tick={chart.tick} stroke="#b86a14" />
                 <XAxis xAxisId="characters" type="number" orientation="bottom" {...valueAxis(rows.map((row) => row.characters), 4, true)} tick={chart.tick} stroke="#1d7f90" />

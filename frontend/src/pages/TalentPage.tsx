@@ -13,7 +13,7 @@ import { studioOptionsQuery, talentAcrossStudiosQuery, talentListQuery, talentRo
 import { useUrlState } from '../urlState';
 import { useTitle } from '../title';
 import { plural } from '../format';
-import { valueAxis } from '../chartScale';
+import { noGridLines, valueAxis } from '../chartScale';
 import { LabelList } from 'recharts';
 
 // Every column sorts in the page. Studios are named, not shown by id.
@@ -102,7 +102,7 @@ export function TalentPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} layout="vertical" margin={{ left: 40 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" horizontal={false} horizontalCoordinatesGenerator={noGridLines} />
                 <XAxis type="number" {...valueAxis(rows.map((row) => row.appearances), 4, true)} tick={chart.tick} stroke={chart.axis} />
                 <YAxis type="category" dataKey="talent_name" width={150} tick={chart.tick} stroke={chart.axis} interval={0} />
                 <Tooltip contentStyle={chart.tooltip} />
@@ -124,7 +124,7 @@ export function TalentPage() {
           {(rows) => (
             <ResponsiveContainer>
               <BarChart data={rows} margin={{ top: 18 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} />
+                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
                 <XAxis dataKey="studios" tick={chart.tick} stroke={chart.axis} label={{ value: 'studios worked for', position: 'insideBottom', offset: -2, fill: chart.tick.fill, fontSize: 11 }} height={36} />
                 {/* A linear axis with round ticks; the value above each bar keeps the small groups readable. */}
                 <YAxis {...valueAxis(rows.map((row) => row.voice_actors), 4, true)} tick={chart.tick} stroke={chart.axis} />
