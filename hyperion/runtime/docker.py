@@ -334,7 +334,7 @@ def stage_build_context(image: Image, settings: Settings, root: Path) -> Path:
     elif image.folder == "spark":
         _place(fetch_wheels(settings), context / "wheels")
         defaults = context / SPARK_DEFAULTS
-        static_defaults = (DOCKER_DIRECTORY / "spark" / SPARK_DEFAULTS).read_text()
+        static_defaults = defaults.read_text()
         defaults.unlink()  # a hard link to the checked-in file: write a new file, never through the link
         defaults.write_text(render_docker_spark_defaults(static_defaults))
     elif image.folder == "trino":

@@ -1,8 +1,11 @@
 """Render ``hadoop.env`` into Hadoop XML files, so both runtimes share one Hadoop configuration.
 
 ``hadoop.env`` uses the apache/hadoop image convention, one ``CORE-SITE.XML_<property>=<value>`` per
-line. The Docker image turns those lines into XML itself; the local runtime does the same here, with
-the container-only values (host names, container paths) replaced by local ones.
+line. Both runtimes render them into XML here: the local one with the container-only values (host names,
+container paths) replaced by local ones, the Docker one (``hyperion.runtime.docker``) with the containers'
+own values, when it stages the images. Spark reads none of these
+files, so the HDFS client lines also become ``spark.hadoop.*`` settings: ``--conf`` arguments or
+``spark-defaults.conf`` lines.
 """
 
 from __future__ import annotations
