@@ -62,6 +62,26 @@ export function firstPaintFilesJson(site: { first_paint?: Record<string, { file?
   return JSON.stringify(Object.fromEntries(entries.map(([route, entry]) => [route, entry.file]))).replace(/</g, '\\u003c');
 }
 
+/**
+ * site.json as the build reads it: null when there is none (a build with no data), and an error naming the
+ * file and the reason when it is there but unreadable or not JSON. Skipping a broken manifest silently
+ * would build a site whose first paint quietly takes the slow path, and whose app then fails on the same file.
+ */
+export function readSiteManifest(path: string): { first_paint?: Record<string, { file?: unknown }> } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`${path}: cannot be read (${(error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message}); rebuild it with make web`);
+  }
+}
+
 function firstPaintNames(): Plugin {
   let publicDir = 'public';
   return {
@@ -71,13 +91,7 @@ function firstPaintNames(): Plugin {
       publicDir = config.publicDir;
     },
     transformIndexHtml(html) {
-      let site = null;
-      try {
-        site = JSON.parse(readFileSync(join(publicDir, 'data', 'site.json'), 'utf8'));
-      } catch {
-        return html;
-      }
-      const json = firstPaintFilesJson(site);
+      const json = firstPaintFilesJson(readSiteManifest(join(publicDir, 'data', 'site.json')));
       if (!json) return html;
       // Right before the script that reads it.
       const script = '<script src="/first-paint.js"></script>';

@@ -1,13 +1,14 @@
 // The first paint's loading, without a browser: public/first-paint.js (run in a VM context) must ask
 // for the very file the app would (firstPaintRoute + firstPaintFileName), and a missing, broken or
 // odd first-paint file must leave the page to the engine's answers, never reject or throw.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { firstPaintRoute, SHARDS, shardOf } from '../src/db/firstPaintRoutes';
 import { firstPaintFileName, type SiteManifest } from '../src/db/siteData';
-import { firstPaintFilesJson } from '../vite.config';
+import { firstPaintFilesJson, readSiteManifest } from '../vite.config';
 
 const SCRIPT = readFileSync(join(__dirname, '..', 'public', 'first-paint.js'), 'utf8');
 
@@ -65,6 +66,18 @@ describe('public/first-paint.js', () => {
 
 describe("index.html's first-paint file names", () => {
   const inlined = firstPaintFilesJson(MANIFEST)!;
+
+  it('reads site.json for the build: none is no names, a broken one fails the build naming the file', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'site-json-'));
+    const path = join(folder, 'site.json');
+    expect(readSiteManifest(path)).toBeNull();
+    writeFileSync(path, JSON.stringify(MANIFEST));
+    expect(readSiteManifest(path)).toEqual(MANIFEST);
+    writeFileSync(path, JSON.stringify(MANIFEST).slice(0, 40));
+    expect(() => readSiteManifest(path)).toThrow(`${path}: not valid JSON`);
+    // A folder where the file should be: present, but not readable as a file.
+    expect(() => readSiteManifest(folder)).toThrow(`${folder}: cannot be read`);
+  });
 
   it('lists every list route of site.json, escaped so that no name can close the script element', () => {
     expect(JSON.parse(inlined)).toEqual(Object.fromEntries(Object.entries(MANIFEST.first_paint).map(([route, entry]) => [route, entry.file])));
