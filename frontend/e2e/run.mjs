@@ -730,6 +730,32 @@ async function main() {
   const engineRows = (target) =>
     target.waitForFunction(() => document.querySelector('[data-engine-status="ready"]') && [...document.querySelectorAll('[data-source]')].every((element) => element.dataset.source === 'duckdb'), null, { timeout: 60000 });
 
+  await check('stacked charts (one drawn series): every segment is a row of the data table; a segment opens its studio', async () => {
+    // StackedBarChart draws one bar per year or decade and splits it itself: what it draws must still be
+    // exactly the rows behind the chart, one segment per (year, studio) with the row's count.
+    for (const [route, chartId, keyField] of [['/', 'films-per-year-by-studio', 'release_year'], ['/studios', 'studio-output-by-decade', 'decade']]) {
+      await page.goto(origin + route);
+      await waitForContent(page);
+      await engineRows(page);
+      const section = `section[data-query-id="${chartId}"]`;
+      const drawn = await page.$$eval(`${section} .recharts-bar-rectangle [data-series]`, (paths) => paths.map((path) => `${path.dataset.series}=${path.dataset.value}`).sort());
+      const table = await page.$$eval(`${section} table[data-chart-table] tbody tr`, (rows) =>
+        rows.map((row) => Object.fromEntries([...row.querySelectorAll('td[data-field]')].map((cell) => [cell.dataset.field, JSON.parse(cell.dataset.value)]))),
+      );
+      const expected = table.filter((row) => row.films > 0).map((row) => `${row.studio_id}=${row.films}`).sort();
+      assert(drawn.length > 0 && JSON.stringify(drawn) === JSON.stringify(expected), `${route} ${chartId}: drawn segments ${drawn.length} differ from the table's ${expected.length} rows (by ${keyField})`);
+      const legend = await page.$$eval(`${section} .stack-legend li`, (items) => items.length);
+      assert(legend === new Set(table.map((row) => row.studio_id)).size, `${route} ${chartId}: legend lists ${legend} studios`);
+    }
+    // The tallest segment of the decade chart: a click on it opens that studio's page.
+    const target = await page.$$eval('section[data-query-id="studio-output-by-decade"] .recharts-bar-rectangle [data-series]', (paths) => {
+      const tallest = paths.map((path) => ({ series: path.dataset.series, height: path.getBoundingClientRect().height })).sort((a, b) => b.height - a.height)[0];
+      return tallest.series;
+    });
+    await page.click(`section[data-query-id="studio-output-by-decade"] .recharts-bar-rectangle [data-series="${target}"] >> nth=0`);
+    await page.waitForFunction((id) => location.pathname === `/studios/${id}`, target, { timeout: 10000 });
+  });
+
   await check('charts read right: round ticks, no hairline bars, separate franchise and character axes, no empty year skipped, no colliding names', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(origin + '/');

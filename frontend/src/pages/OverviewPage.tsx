@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useChartTheme } from '../theme';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard, SqlDisclosure } from '../components/ChartCard';
+import { StackedBarChart } from '../components/StackedBars';
 import { ErrorState, Skeleton } from '../components/States';
 import { useQuery } from '../db/hooks';
 import {
@@ -56,7 +57,9 @@ export function OverviewPage() {
   const yearly = pivot(perYear.rows, (row) => row.release_year, (row) => row.studio_id, (row) => row.films);
   const years = yearly.rows.map((row) => Number(row.key));
   const yearTicks = decadeTicks(years);
+  const studioSeries = yearly.series.map((name, index) => ({ key: name, label: studioNames[name] ?? name, color: studioColor(name, index), onSelect: () => navigate(`/studios/${name}`) }));
   const genderWide = pivot(gender.rows, (row) => `${row.decade}s`, (row) => row.gender, (row) => row.appearances);
+  const genderSeries = genderWide.series.map((name) => ({ key: name, label: roleLabel(name), color: GENDER_COLORS[name] ?? '#6b7280' }));
   const genderShares = genderWide.rows.map((row) => {
     const total = genderWide.series.reduce((sum, name) => sum + ((row[name] as number) ?? 0), 0);
     const shares: Record<string, string | number> = { key: row.key };
@@ -112,19 +115,12 @@ export function OverviewPage() {
           ]}
         >
           {() => (
-            <ResponsiveContainer>
-              <BarChart data={yearly.rows} margin={{ left: -20 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
-                {/* A number axis keeps empty years as gaps; ticks on whole decades. */}
-                <XAxis dataKey="key" type="number" domain={years.length ? [Math.min(...years) - 1, Math.max(...years) + 1] : [0, 1]} ticks={yearTicks} tick={chart.tick} stroke={chart.axis} allowDecimals={false} />
-                <YAxis {...valueAxis(stackTotals(yearly.rows, yearly.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
-                <Tooltip contentStyle={chart.tooltip} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                {yearly.series.map((name, index) => (
-                   <Bar key={name} dataKey={name} name={studioNames[name] ?? name} stackId="studio" fill={studioColor(name, index)} cursor="pointer" onClick={() => navigate(`/studios/${name}`)} isAnimationActive={false} />
-                ))}
-              </BarChart>
-            </ResponsiveContainer>
+            <StackedBarChart rows={yearly.rows} series={studioSeries} margin={{ left: -20 }} tooltipStyle={chart.tooltip}>
+              <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
+              {/* A number axis keeps empty years as gaps; ticks on whole decades. */}
+              <XAxis dataKey="key" type="number" domain={years.length ? [Math.min(...years) - 1, Math.max(...years) + 1] : [0, 1]} ticks={yearTicks} tick={chart.tick} stroke={chart.axis} allowDecimals={false} />
+              <YAxis {...valueAxis(stackTotals(yearly.rows, yearly.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
+            </StackedBarChart>
           )}
         </ChartCard>
 
@@ -164,18 +160,11 @@ export function OverviewPage() {
           ]}
         >
           {() => (
-            <ResponsiveContainer>
-              <BarChart data={genderShares} margin={{ left: -10 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
-                <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} />
-                <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={chart.tick} stroke={chart.axis} />
-                <Tooltip formatter={(value) => formatPercent(Number(value))} contentStyle={chart.tooltip} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                {genderWide.series.map((name) => (
-                  <Bar key={name} dataKey={name} name={roleLabel(name)} stackId="gender" fill={GENDER_COLORS[name] ?? '#6b7280'} isAnimationActive={false} />
-                ))}
-              </BarChart>
-            </ResponsiveContainer>
+            <StackedBarChart rows={genderShares} series={genderSeries} margin={{ left: -10 }} tooltipStyle={chart.tooltip} formatValue={formatPercent}>
+              <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
+              <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} />
+              <YAxis tickFormatter={(value: number) => formatPercent(value)} domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={chart.tick} stroke={chart.axis} />
+            </StackedBarChart>
           )}
         </ChartCard>
       </div>

@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { useChartTheme } from '../theme';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartCard } from '../components/ChartCard';
+import { StackedBarChart } from '../components/StackedBars';
 import { useQuery } from '../db/hooks';
 import { studioOptionsQuery, studioOutputByDecadeQuery, studioStatsQuery } from '../db/queries';
 import { formatMoneyFull, pivot, studioColor } from '../format';
@@ -29,6 +30,7 @@ export function StudiosPage() {
   const pivoted = pivot(output.rows, (row) => `${row.decade}s`, (row) => row.studio_id, (row) => row.films);
   // Stacked per decade (one wide bar each, not a hairline per studio), with empty decades kept.
   const byDecade = { series: pivoted.series, rows: fillDecades(pivoted.rows, pivoted.series) };
+  const studioSeries = byDecade.series.map((name, index) => ({ key: name, label: studioNames[name] ?? name, color: studioColor(name, index), onSelect: () => openStudio(name) }));
 
   const toggle = (studioId: string) => {
     const next = selected.includes(studioId) ? selected.filter((id) => id !== studioId) : [...selected, studioId];
@@ -66,18 +68,11 @@ export function StudiosPage() {
           ]}
         >
           {() => (
-            <ResponsiveContainer>
-              <BarChart data={byDecade.rows} margin={{ left: -20 }}>
-                <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
-                <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} interval={0} />
-                <YAxis {...valueAxis(stackTotals(byDecade.rows, byDecade.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
-                <Tooltip contentStyle={chart.tooltip} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
-                {byDecade.series.map((name, index) => (
-                  <Bar key={name} dataKey={name} name={studioNames[name] ?? name} stackId="decade" fill={studioColor(name, index)} cursor="pointer" onClick={() => openStudio(name)} isAnimationActive={false} />
-                ))}
-              </BarChart>
-            </ResponsiveContainer>
+            <StackedBarChart rows={byDecade.rows} series={studioSeries} margin={{ left: -20 }} tooltipStyle={chart.tooltip}>
+              <CartesianGrid stroke={chart.grid} strokeDasharray="3 3" vertical={false} verticalCoordinatesGenerator={noGridLines} />
+              <XAxis dataKey="key" tick={chart.tick} stroke={chart.axis} interval={0} />
+              <YAxis {...valueAxis(stackTotals(byDecade.rows, byDecade.series), 4, true)} tick={chart.tick} stroke={chart.axis} />
+            </StackedBarChart>
           )}
         </ChartCard>
         <ChartCard
