@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { STACK_TOTAL, StackedBar, StackLegend, stackSegments, withStackTotals, type StackSeries } from '../src/components/StackedBars';
+import { STACK_TOTAL, StackedBar, StackLegend, stackSegments, StackTooltip, withStackTotals, type StackSeries } from '../src/components/StackedBars';
 
 const series: StackSeries[] = [
   { key: 'a', label: 'Studio A', color: '#111111' },
@@ -64,5 +64,15 @@ describe('StackedBar', () => {
     expect(html.match(/<li>/g)).toHaveLength(3);
     expect(html).toContain('Studio B');
     expect(html).toContain('background:#333333');
+  });
+
+  it("shows the hovered row's non-zero series in the tooltip, formatted, and nothing when inactive", () => {
+    const row = { key: '1990s', a: 0.25, b: 0, c: 0.75 };
+    const html = renderToStaticMarkup(<StackTooltip active label="1990s" payload={[{ payload: row }]} series={series} style={{}} formatValue={(value) => `${value * 100}%`} />);
+    expect(html).toContain('<p>1990s</p>');
+    expect(html).toContain('Studio A : 25%');
+    expect(html).toContain('Studio C : 75%');
+    expect(html).not.toContain('Studio B');
+    expect(renderToStaticMarkup(<StackTooltip active={false} label="1990s" payload={[{ payload: row }]} series={series} style={{}} />)).toBe('');
   });
 });

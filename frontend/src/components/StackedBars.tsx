@@ -94,16 +94,15 @@ interface TooltipContent {
 interface StackTooltipProps extends TooltipContent {
   series: StackSeries[];
   style: React.CSSProperties;
-  formatLabel?: (label: string | number) => string;
   formatValue?: (value: number) => string;
 }
 
-function StackTooltip({ active, label, payload, series, style, formatLabel, formatValue }: StackTooltipProps) {
+export function StackTooltip({ active, label, payload, series, style, formatValue }: StackTooltipProps) {
   const row = payload?.[0]?.payload;
   if (!active || !row) return null;
   return (
     <div className="stack-tooltip" style={style}>
-      <p className="stack-tooltip-label">{label === undefined ? '' : formatLabel ? formatLabel(label) : label}</p>
+      <p>{label}</p>
       <ul>
         {series
           .filter((item) => segmentValue(row, item) > 0)
@@ -138,20 +137,19 @@ interface StackedBarChartProps {
   children: ReactNode;
   margin?: { top?: number; right?: number; bottom?: number; left?: number };
   tooltipStyle: React.CSSProperties;
-  formatLabel?: (label: string | number) => string;
   /** A segment's value in the tooltip (as it is if not given). */
   formatValue?: (value: number) => string;
 }
 
 /** A stacked bar chart filling its parent, with the legend under it. */
-export function StackedBarChart({ rows, series, children, margin, tooltipStyle, formatLabel, formatValue }: StackedBarChartProps) {
+export function StackedBarChart({ rows, series, children, margin, tooltipStyle, formatValue }: StackedBarChartProps) {
   return (
     <div className="stacked-chart">
       <div className="stacked-plot">
         <ResponsiveContainer>
           <BarChart data={withStackTotals(rows, series)} margin={margin}>
             {children}
-            <Tooltip content={(props) => <StackTooltip {...(props as TooltipContent)} series={series} style={tooltipStyle} formatLabel={formatLabel} formatValue={formatValue} />} />
+            <Tooltip content={(props) => <StackTooltip {...(props as TooltipContent)} series={series} style={tooltipStyle} formatValue={formatValue} />} />
             <Bar dataKey={STACK_TOTAL} isAnimationActive={false} shape={(props: BarShapeProps) => <StackedBar {...props} series={series} />} />
           </BarChart>
         </ResponsiveContainer>
