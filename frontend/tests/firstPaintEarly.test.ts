@@ -1,7 +1,7 @@
 // The first paint's loading, without a browser: public/first-paint.js (run in a VM context) must ask
 // for the very file the app would (firstPaintRoute + firstPaintFileName), and a missing, broken or
 // odd first-paint file must leave the page to the engine's answers, never reject or throw.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -77,6 +77,7 @@ describe("index.html's first-paint file names", () => {
     expect(() => readSiteManifest(path)).toThrow(`${path}: not valid JSON`);
     // A folder where the file should be: present, but not readable as a file.
     expect(() => readSiteManifest(folder)).toThrow(`${folder}: cannot be read`);
+    rmSync(folder, { recursive: true });
   });
 
   it('lists every list route of site.json, escaped so that no name can close the script element', () => {

@@ -34,7 +34,7 @@ export const STACK_TOTAL = '__stack_total';
 
 /** Rows with their total, for the one drawn series. Missing, negative and non-numeric values count as 0. */
 export function withStackTotals(rows: StackRow[], series: StackSeries[]): StackRow[] {
-  return rows.map((row) => ({ ...row, [STACK_TOTAL]: series.reduce((sum, item) => sum + segmentValue(row, item), 0) }));
+  return rows.map((row) => ({ ...row, [STACK_TOTAL]: rowTotal(row, series) }));
 }
 
 function segmentValue(row: StackRow, series: StackSeries): number {
@@ -42,12 +42,17 @@ function segmentValue(row: StackRow, series: StackSeries): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+/** The sum the drawn bar shows and its segments split: one rule for both. */
+function rowTotal(row: StackRow, series: StackSeries[]): number {
+  return series.reduce((sum, item) => sum + segmentValue(row, item), 0);
+}
+
 /**
  * One bar's box split into its series' segments, first series at the bottom (Recharts' stacking order).
  * Each edge is placed from the running sum, so the segments tile the box without gaps from rounding.
  */
 export function stackSegments(row: StackRow, series: StackSeries[], box: { x: number; y: number; width: number; height: number }): Segment[] {
-  const total = series.reduce((sum, item) => sum + segmentValue(row, item), 0);
+  const total = rowTotal(row, series);
   if (!(total > 0) || !(box.height > 0)) return [];
   const bottom = box.y + box.height;
   const segments: Segment[] = [];
